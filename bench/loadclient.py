@@ -1,0 +1,159 @@
+"""The load generator shared by the benchmarks: N websocket clients seated at tables, each
+posting notes at a steady rate, measuring send-to-arrival time at every other seat.
+
+A ``Protocol`` says how to reach a seat and how to read frames, so the same load runs
+against Bridgework and against the bare relay baseline.
+"""
+
+import asyncio
+import json
+import random
+import statistics
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Protocol as TypingProtocol
+
+import websockets
+
+
+class Protocol(TypingProtocol):
+    def url(self, seat: int) -> str: ...
+    def headers(self, seat: int) -> dict[str, str]: ...
+    def table_of(self, seat: int) -> int: ...
+    def note_frame(self, seat: int, client_id: str, text: str) -> str: ...
+    async def on_open(self, ws, seat: int) -> None: ...
+    def read(self, frame: dict, seat: int) -> tuple[str, str] | None:
+        """``("note", client_id)`` for a note arriving, ``("ack", client_id)`` for an ack."""
+
+
+@dataclass
+class Results:
+    sent: dict[str, tuple[float, int]] = field(default_factory=dict)  # client_id -> (t, seat)
+    delivered: Counter = field(default_factory=Counter)  # (client_id, seat) -> count
+    latencies_ms: list[float] = field(default_factory=list)
+    ack_ms: list[float] = field(default_factory=list)
+    errors: Counter = field(default_factory=Counter)
+    connected: int = 0
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+async def _seat(
+    protocol,
+    seat: int,
+    results: Results,
+    start: asyncio.Event,
+    stop_at_box: list,
+    rate: float,
+    drain: float,
+) -> None:
+    try:
+        ws = await websockets.connect(
+            protocol.url(seat),
+            additional_headers=protocol.headers(seat),
+            open_timeout=60,
+            max_queue=None,
+            ping_interval=None,
+        )
+    except Exception as exc:
+        results.errors[f"connect: {type(exc).__name__}"] += 1
+        return
+    results.connected += 1
+    await protocol.on_open(ws, seat)
+
+    async def reader() -> None:
+        async for raw in ws:
+            frame = json.loads(raw)
+            got = protocol.read(frame, seat)
+            if got is None:
+                if frame.get("type") == "error":
+                    results.errors[f"frame: {frame.get('code')}"] += 1
+                continue
+            what, client_id = got
+            sent = results.sent.get(client_id)
+            if sent is None:
+                continue
+            now = time.perf_counter()
+            if what == "ack" or (what == "note" and sent[1] == seat):
+                results.ack_ms.append((now - sent[0]) * 1000)
+                continue
+            results.delivered[(client_id, seat)] += 1
+            if results.delivered[(client_id, seat)] == 1:
+                results.latencies_ms.append((now - sent[0]) * 1000)
+
+    read_task = asyncio.create_task(reader())
+    await start.wait()
+    await asyncio.sleep(random.random() / rate)  # spread the first notes
+    number = 0
+    while time.perf_counter() < stop_at_box[0]:
+        client_id = str(uuid.uuid4())
+        number += 1
+        results.sent[client_id] = (time.perf_counter(), seat)
+        await ws.send(protocol.note_frame(seat, client_id, f"Seat {seat} note {number}"))
+        await asyncio.sleep(1 / rate)
+    await asyncio.sleep(drain)
+    read_task.cancel()
+    await ws.close()
+
+
+async def run_load(
+    protocol,
+    *,
+    participants: int,
+    duration: float,
+    rate: float,
+    drain: float = 5.0,
+    connect_batch: int = 100,
+) -> dict:
+    """Connect every seat, send for ``duration`` seconds, wait ``drain`` s, summarise."""
+    results = Results()
+    start = asyncio.Event()
+    stop_at_box = [0.0]
+    tasks = []
+    for first in range(0, participants, connect_batch):
+        for seat in range(first, min(participants, first + connect_batch)):
+            tasks.append(
+                asyncio.create_task(_seat(protocol, seat, results, start, stop_at_box, rate, drain))
+            )
+        await asyncio.sleep(0.2)
+    deadline = time.perf_counter() + 120
+    while results.connected + sum(results.errors.values()) < participants:
+        if time.perf_counter() > deadline:
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(1)
+    began = time.perf_counter()
+    stop_at_box[0] = began + duration
+    start.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+    table_sizes = Counter(protocol.table_of(s) for s in range(participants))
+    expected = sum(table_sizes[protocol.table_of(seat)] - 1 for _, seat in results.sent.values())
+    received = len(results.delivered)
+    duplicates = sum(count - 1 for count in results.delivered.values())
+    lat = results.latencies_ms
+    return {
+        "participants": participants,
+        "connected": results.connected,
+        "notes_sent": len(results.sent),
+        "acks": len(results.ack_ms),
+        "deliveries_expected": expected,
+        "deliveries_received": received,
+        "duplicates": duplicates,
+        "p50_ms": round(percentile(lat, 50), 1),
+        "p99_ms": round(percentile(lat, 99), 1),
+        "max_ms": round(max(lat), 1) if lat else None,
+        "mean_ms": round(statistics.fmean(lat), 1) if lat else None,
+        "ack_p99_ms": round(percentile(results.ack_ms, 99), 1),
+        "notes_per_s": round(len(results.sent) / duration, 1),
+        "deliveries_per_s": round(received / (duration + drain), 1),
+        "errors": dict(results.errors),
+    }

@@ -1,0 +1,1 @@
+"""Live café tables: seating, rounds, notes, plenary chat, priorities and closing answers."""

@@ -1,0 +1,302 @@
+"""The live café socket (``/ws/events/<slug>/live/``): a thin adapter from JSON frames to
+``cafes.services``, and from committed ``LiveUpdate`` rows to the browser.
+
+Frames and their rules are documented in ``docs/protocol.md``. The channel layer only rings
+a doorbell ("update N exists"); the socket then reads, from the database, every update its
+viewer may see after the last one it sent, so each is delivered once and in order.
+"""
+
+import json
+import time
+from dataclasses import dataclass, field
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+
+from cafes import selectors, services
+from cafes.checks import check_client_id
+from cafes.errors import CafeError
+from cafes.groups import group_name
+from cafes.models import LiveUpdate
+from cafes.news import RESYNC_KINDS
+from cafes.permissions import can_watch
+from events.models import Event
+
+MAX_FRAME_BYTES = 8 * 1024
+REPLAY_LIMIT = 200
+# A client further behind than this gets a fresh ``state`` instead of a long replay.
+REPLAY_MAX_BEHIND = 2000
+FORBIDDEN = 4403
+
+
+@dataclass(frozen=True)
+class Write:
+    """A frame type that changes something: the service it calls and the fields it takes."""
+
+    service: object
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+
+
+WRITES: dict[str, Write] = {
+    "cafe.start": Write(services.start_cafe),
+    "round.seat": Write(services.seat_round, ("number",), ("strategy",)),
+    "round.open": Write(services.open_round, ("number",), ("minutes", "strategy")),
+    "round.extend": Write(services.extend_round, ("minutes",)),
+    "round.close": Write(services.close_round),
+    "cafe.phase": Write(services.set_phase, ("phase",)),
+    "broadcast": Write(services.broadcast, ("text",)),
+    "seat.move": Write(services.move_participant, ("participant_id", "table_id")),
+    "note.post": Write(services.post_note, ("text", "kind"), ("table_id",)),
+    "note.edit": Write(services.edit_note, ("note_id", "text"), ("kind",)),
+    "note.withdraw": Write(services.withdraw_note, ("note_id",)),
+    "note.tag": Write(services.tag_note, ("note_id", "tags")),
+    "note.hide": Write(services.hide_note, ("note_id",), ("hidden",)),
+    "note.merge": Write(services.merge_notes, ("note_id", "into_id")),
+    "read_back.save": Write(services.save_read_back, ("table_id", "text")),
+    "chat.post": Write(services.post_chat, ("text",), ()),
+    "chat.react": Write(services.react_to_chat, ("message_id", "reaction"), ("on",)),
+    "chat.moderate": Write(services.moderate_chat, ("message_id",), ("pinned", "hidden")),
+    "priority.add": Write(services.add_priority, (), ("text", "source_note_id", "table_id")),
+    "priority.remove": Write(services.remove_priority, ("priority_id",)),
+    "vote": Write(services.vote, ("priority_id",), ("on",)),
+    "answer": Write(services.answer_question, ("question_id", "text"), ()),
+}
+# Writes whose service stores the client_id (and so returns the stored row on a retry).
+STORES_CLIENT_ID = {"note.post", "chat.post", "priority.add", "answer"}
+
+
+@dataclass
+class TokenBucket:
+    """Per-connection rate limit: ``burst`` frames at once, refilled at ``rate`` a second."""
+
+    burst: float
+    rate: float
+    tokens: float = field(init=False)
+    stamp: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.tokens = self.burst
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+def _call(write: Write, viewer, frame: dict):
+    kwargs = {name: frame[name] for name in write.required}
+    kwargs.update({name: frame[name] for name in write.optional if name in frame})
+    if write.service is services.answer_question:
+        return write.service(participant=viewer.participant, client_id=frame["client_id"], **kwargs)
+    if frame["type"] in STORES_CLIENT_ID:
+        kwargs["client_id"] = frame["client_id"]
+    return write.service(viewer=viewer, **kwargs)
+
+
+class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        self.viewer = await self._find_viewer(self.scope["url_route"]["kwargs"]["slug"])
+        if self.viewer is None:
+            await self.close(code=FORBIDDEN)
+            return
+        limit = getattr(settings, "CAFES_RATE_LIMIT", {"burst": 20, "per_second": 5})
+        self.bucket = TokenBucket(burst=limit["burst"], rate=limit["per_second"])
+        self.sent_upto: int | None = None
+        self.focus_table: int | None = None
+        self.table_id: int | None = None
+        self.groups_joined: set[str] = set()
+        await self.accept()
+        await self._join(group_name("event", self.viewer.event.pk))
+        if can_watch(self.viewer):
+            await self._join(group_name("staff", self.viewer.event.pk))
+        await self._follow_table(await database_sync_to_async(self._seat_table)())
+        await database_sync_to_async(services.mark_present)(
+            viewer=self.viewer, channel_name=self.channel_name
+        )
+        await self._announce_presence(self.table_id)
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "viewer", None) is None:
+            return
+        await database_sync_to_async(services.mark_absent)(channel_name=self.channel_name)
+        await self._announce_presence(self.table_id or self.focus_table)
+        for group in list(self.groups_joined):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    # --- incoming frames ----------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        if bytes_data is not None:
+            await self._error("malformed", "Frames must be JSON text, not binary.")
+            return
+        if len(text_data.encode()) > MAX_FRAME_BYTES:
+            await self._error("too_large", f"Frames can be at most {MAX_FRAME_BYTES} bytes.")
+            return
+        if not self.bucket.take():
+            await self._error("rate_limited", "Too many messages at once; please slow down.")
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            await self._error("malformed", "That frame is not valid JSON.")
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            await self._error("malformed", 'Every frame is a JSON object with a "type".')
+            return
+        await self.receive_json(frame)
+
+    async def receive_json(self, content: dict, **kwargs) -> None:
+        kind = content["type"]
+        if kind == "hello":
+            await self._hello(content)
+        elif kind == "ping":
+            await database_sync_to_async(services.mark_present)(
+                viewer=self.viewer, channel_name=self.channel_name
+            )
+            await self.send_json({"type": "pong", "server_time": timezone.now().isoformat()})
+        elif kind in WRITES:
+            await self._write(WRITES[kind], content)
+        else:
+            await self._error("unknown_type", f"Unknown frame type {kind!r}.", content)
+
+    async def _write(self, write: Write, frame: dict) -> None:
+        client_id = frame.get("client_id")
+        try:
+            check_client_id(client_id)
+            missing = [name for name in write.required if name not in frame]
+            if missing:
+                raise CafeError("malformed", f"The frame needs: {', '.join(missing)}.")
+            if frame["type"] == "answer" and self.viewer.participant is None:
+                raise CafeError("forbidden", "Only participants answer the closing questions.")
+            result = await database_sync_to_async(_call)(write, self.viewer, frame)
+        except CafeError as error:
+            await self._error(error.code, error.message, frame)
+            return
+        # The service has returned, so its transaction has committed: safe to acknowledge.
+        await self.send_json(
+            {"type": "ack", "client_id": client_id, "id": getattr(result, "pk", None)}
+        )
+
+    async def _hello(self, frame: dict) -> None:
+        last = frame.get("last_update_id")
+        table = frame.get("table_id")
+        if table is not None and (not isinstance(table, int) or not can_watch(self.viewer)):
+            await self._error("forbidden", "Only staff can choose which table to watch.", frame)
+            return
+        if table is not None and table != self.focus_table:
+            # A host opening their table's page: the people there see them arrive.
+            self.focus_table = table
+            await self._announce_presence(table)
+        if last is None:
+            await self._send_state()
+        elif isinstance(last, bool) or not isinstance(last, int) or last < 0:
+            await self._error("malformed", "last_update_id must be a whole number.", frame)
+            return
+        else:
+            newest = await database_sync_to_async(self._newest_id)()
+            if last > newest or newest - last > REPLAY_MAX_BEHIND:
+                await self._send_state()
+            else:
+                self.sent_upto = last
+                await self._catch_up()
+        await self.send_json({"type": "synced", "last_update_id": self.sent_upto})
+
+    # --- news from the channel layer ------------------------------------------------------
+
+    async def live_news(self, message: dict) -> None:
+        if self.sent_upto is None or message["id"] <= self.sent_upto:
+            return
+        await self._catch_up()
+
+    async def live_presence(self, message: dict) -> None:
+        frame = message["frame"]
+        if can_watch(self.viewer) or frame["table"] == self.table_id:
+            await self.send_json(frame)
+
+    async def _catch_up(self) -> None:
+        """Send every visible update after ``sent_upto``, in order, from the database."""
+        while True:
+            updates = await database_sync_to_async(selectors.updates_after)(
+                viewer=self.viewer, after=self.sent_upto, table_id=self.table_id, limit=REPLAY_LIMIT
+            )
+            for update in updates:
+                if update.kind in RESYNC_KINDS:
+                    await self._send_state()
+                    break
+                await self.send_json(selectors.update_frame(update))
+                self.sent_upto = update.pk
+            else:
+                if len(updates) < REPLAY_LIMIT:
+                    return
+
+    async def _send_state(self) -> None:
+        """A fresh view (after the table may have changed); updates continue after its cursor."""
+        await self._follow_table(await database_sync_to_async(self._seat_table)())
+        state = await database_sync_to_async(selectors.live_state)(
+            viewer=self.viewer, table_id=self.focus_table
+        )
+        self.sent_upto = state["cursor"]
+        await self.send_json(state)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    async def _follow_table(self, table_id: int | None) -> None:
+        """Listen to the participant's table, and stop listening to the one they left."""
+        if self.viewer.participant is None or table_id == self.table_id:
+            return
+        old = self.table_id
+        if old is not None:
+            self.groups_joined.discard(group_name("table", old))
+            await self.channel_layer.group_discard(group_name("table", old), self.channel_name)
+        self.table_id = table_id
+        if table_id is not None:
+            await self._join(group_name("table", table_id))
+        await self._announce_presence(old)
+        await self._announce_presence(table_id)
+
+    async def _join(self, group: str) -> None:
+        self.groups_joined.add(group)
+        await self.channel_layer.group_add(group, self.channel_name)
+
+    async def _announce_presence(self, table_id: int | None) -> None:
+        if table_id is None:
+            return
+        frame = await database_sync_to_async(selectors.presence_frame)(
+            event=self.viewer.event, table_id=table_id
+        )
+        if frame is None:
+            return
+        for group in (group_name("table", table_id), group_name("staff", self.viewer.event.pk)):
+            await self.channel_layer.group_send(group, {"type": "live.presence", "frame": frame})
+
+    async def _error(self, code: str, message: str, frame: dict | None = None) -> None:
+        client_id = frame.get("client_id") if isinstance(frame, dict) else None
+        await self.send_json(
+            {"type": "error", "code": code, "message": message, "client_id": client_id}
+        )
+
+    @database_sync_to_async
+    def _find_viewer(self, slug: str):
+        event = Event.objects.filter(slug=slug).first()
+        if event is None:
+            return None
+        return selectors.viewer_for(
+            event=event, session=self.scope.get("session"), user=self.scope.get("user")
+        )
+
+    def _seat_table(self) -> int | None:
+        if self.viewer.participant is None:
+            return None
+        services.seat_newcomer(participant=self.viewer.participant)
+        return selectors.table_id_for(viewer=self.viewer)
+
+    def _newest_id(self) -> int:
+        last = LiveUpdate.objects.filter(event=self.viewer.event).order_by("-pk").first()
+        return last.pk if last else 0

@@ -1,0 +1,371 @@
+"""Reads of the café: who is looking, what they may see, and the event's words for the harvest.
+
+Other apps (harvest, reports) read notes, chat, priorities and answers only through the
+``*_for_event`` functions at the bottom, which leave out withdrawn participants' words and
+hidden, merged or withdrawn notes.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from cafes.models import (
+    Cafe,
+    ChatMessage,
+    ChatReaction,
+    ClosingAnswer,
+    LiveUpdate,
+    Note,
+    NoteStatus,
+    Presence,
+    Priority,
+    ReadBack,
+    Round,
+    RoundStatus,
+    Seat,
+    SeatHosting,
+    Table,
+)
+from cafes.payloads import (
+    chat_payload,
+    note_payload,
+    priority_payload,
+    read_back_payload,
+    round_payload,
+    table_summary,
+)
+from cafes.permissions import Viewer, can_chat, can_moderate, can_run, can_watch
+from events.identity import participant_for
+from events.models import ClosingQuestion, Event, Participant, ParticipantStatus
+from events.permissions import staff_roles
+
+PRESENCE_TIMEOUT = timedelta(seconds=90)
+CHAT_IN_STATE = 200
+
+
+def viewer_for(*, event: Event, session, user) -> Viewer | None:
+    """Who this browser is at the event: staff (by login) first, else the session's joined
+    participant; ``None`` for a stranger."""
+    roles = frozenset(staff_roles(user, event)) if user is not None else frozenset()
+    if roles:
+        return Viewer(event=event, user=user, roles=roles)
+    participant = participant_for(session, event) if session is not None else None
+    # Waitlisted people are not at the tables (yet); withdrawn ones never come back in.
+    if participant is not None and participant.status == ParticipantStatus.JOINED:
+        return Viewer(event=event, participant=participant)
+    return None
+
+
+def viewer_for_key(*, key: str) -> Viewer | None:
+    """The participant behind a post-event questionnaire link."""
+    participant = (
+        Participant.objects.select_related("event")
+        .filter(key=key)
+        .exclude(status=ParticipantStatus.WITHDRAWN)
+        .first()
+    )
+    return Viewer(event=participant.event, participant=participant) if participant else None
+
+
+def cafe_for(event: Event) -> Cafe | None:
+    return Cafe.objects.select_related("current_round").filter(event=event).first()
+
+
+def seat_for(*, viewer: Viewer) -> Seat | None:
+    """The participant's seat in the café's current round."""
+    cafe = cafe_for(viewer.event)
+    if viewer.participant is None or cafe is None or cafe.current_round_id is None:
+        return None
+    return (
+        Seat.objects.select_related("table")
+        .filter(round_id=cafe.current_round_id, participant=viewer.participant)
+        .first()
+    )
+
+
+def updates_after(*, viewer: Viewer, after: int, table_id: int | None, limit: int = 200):
+    """The live updates this viewer may see with an id above ``after``, oldest first.
+
+    Staff see every update of the event; a participant sees the event's own news and that
+    of the table they sit at (``table_id``).
+    """
+    updates = LiveUpdate.objects.filter(event=viewer.event, pk__gt=after)
+    if not can_watch(viewer):
+        updates = updates.filter(Q(table__isnull=True) | Q(table_id=table_id))
+    return list(updates.order_by("pk")[:limit])
+
+
+def update_frame(update: LiveUpdate) -> dict:
+    return {
+        "type": "update",
+        "id": update.pk,
+        "kind": update.kind,
+        "table": update.table_id,
+        "payload": update.payload,
+    }
+
+
+def present_at(*, event: Event) -> dict:
+    """Who has a live connection, by participant id and by staff user id."""
+    rows = Presence.objects.filter(event=event, seen_at__gte=timezone.now() - PRESENCE_TIMEOUT)
+    return {
+        "participants": set(
+            rows.exclude(participant=None).values_list("participant_id", flat=True)
+        ),
+        "users": set(rows.exclude(user=None).values_list("user_id", flat=True)),
+    }
+
+
+def table_people(*, table: Table, round_: Round | None, present: dict) -> list[dict]:
+    """The people at a table in a round, hosts first, with whether they are connected."""
+    people = []
+    if table.host_id:
+        people.append(
+            {
+                "participant": None,
+                "name": table.host.get_username(),
+                "role_code": "",
+                "host": True,
+                "present": table.host_id in present["users"],
+            }
+        )
+    if round_ is not None:
+        hosting = set(
+            SeatHosting.objects.filter(seat__round=round_, seat__table=table).values_list(
+                "seat__participant_id", flat=True
+            )
+        )
+        seats = Seat.objects.filter(round=round_, table=table).select_related("participant")
+        for seat in seats.order_by("pk"):
+            people.append(
+                {
+                    "participant": seat.participant_id,
+                    "name": seat.participant.pseudonym,
+                    "role_code": seat.participant.role_code,
+                    "host": seat.participant_id in hosting,
+                    "present": seat.participant_id in present["participants"],
+                }
+            )
+    return people
+
+
+def presence_frame(*, event: Event, table_id: int) -> dict | None:
+    """Who is at one table right now (sent when someone connects or leaves)."""
+    cafe = cafe_for(event)
+    table = Table.objects.select_related("host").filter(event=event, pk=table_id).first()
+    if table is None:
+        return None
+    round_ = cafe.current_round if cafe else None
+    people = table_people(table=table, round_=round_, present=present_at(event=event))
+    return {"type": "presence", "table": table_id, "people": people}
+
+
+def _notes_at(table: Table, round_: Round, *, moderator: bool) -> list[dict]:
+    notes = Note.objects.filter(table=table, round=round_).select_related("round", "participant")
+    shown = {NoteStatus.VISIBLE, NoteStatus.HIDDEN} if moderator else {NoteStatus.VISIBLE}
+    return [note_payload(n) for n in notes.filter(status__in=shown)]
+
+
+def _chat(event: Event, *, moderator: bool) -> list[dict]:
+    messages = ChatMessage.objects.filter(event=event).select_related("round", "participant")
+    if not moderator:
+        messages = messages.filter(hidden=False)
+    messages = messages.prefetch_related(Prefetch("reactions", ChatReaction.objects.all()))
+    latest = list(messages.order_by("-pk")[:CHAT_IN_STATE])
+    return [chat_payload(m) for m in reversed(latest)]
+
+
+def _read_back(table: Table, round_: Round) -> dict | None:
+    """In round 2 and after: the table's notes from the round before, and the host's summary."""
+    earlier = (
+        Round.objects.filter(event=round_.event, number__lt=round_.number)
+        .order_by("-number")
+        .first()
+    )
+    if earlier is None:
+        return None
+    summary = ReadBack.objects.filter(table=table, round=earlier).select_related("round").first()
+    return {
+        "round": earlier.number,
+        "summary": read_back_payload(summary),
+        "notes": _notes_at(table, earlier, moderator=False),
+    }
+
+
+def _priorities(table: Table, round_: Round) -> list[dict]:
+    priorities = Priority.objects.filter(table=table, round=round_).select_related("round")
+    return [priority_payload(p) for p in priorities]
+
+
+def _me(viewer: Viewer, table: Table | None) -> dict:
+    return {
+        "participant": viewer.participant.pk if viewer.participant else None,
+        "user": None if viewer.participant else viewer.user.pk,
+        "key": viewer.key,
+        "name": viewer.name,
+        "role_code": viewer.participant.role_code if viewer.participant else "",
+        "can_run": can_run(viewer),
+        "can_watch": can_watch(viewer),
+        "can_chat": can_chat(viewer),
+        "can_moderate": bool(table) and can_moderate(viewer, table),
+    }
+
+
+def _questions(viewer: Viewer) -> list[dict]:
+    answers = {}
+    if viewer.participant is not None:
+        answers = dict(
+            ClosingAnswer.objects.filter(participant=viewer.participant).values_list(
+                "question_id", "text"
+            )
+        )
+    return [
+        {"id": q.pk, "text": q.text, "answer": answers.get(q.pk, "")}
+        for q in ClosingQuestion.objects.filter(event=viewer.event)
+    ]
+
+
+def _console_tables(event: Event, round_: Round | None, present: dict) -> list[dict]:
+    tables = []
+    for table in Table.objects.filter(event=event).select_related("host"):
+        summary = table_summary(table, round_=round_)
+        summary["people"] = table_people(table=table, round_=round_, present=present)
+        summary["priorities"] = _priorities(table, round_) if round_ else []
+        summary["notes"] = _notes_at(table, round_, moderator=True) if round_ else []
+        tables.append(summary)
+    return tables
+
+
+def live_state(*, viewer: Viewer, table_id: int | None = None) -> dict:
+    """Everything one viewer's page shows, with the cursor it is true at.
+
+    Read under the café lock, so no update can commit between reading the cursor and
+    reading the rows: replaying from the cursor neither misses nor repeats anything.
+    """
+    with transaction.atomic():
+        cafe = Cafe.objects.select_for_update().filter(event=viewer.event).first()
+        cursor = (
+            LiveUpdate.objects.filter(event=viewer.event).aggregate(last=Max("pk"))["last"] or 0
+        )
+        return _state(viewer, cafe, cursor, table_id)
+
+
+def _state(viewer: Viewer, cafe: Cafe | None, cursor: int, table_id: int | None) -> dict:
+    event = viewer.event
+    round_ = Round.objects.get(pk=cafe.current_round_id) if cafe and cafe.current_round_id else None
+    table = None
+    if viewer.participant is not None and round_ is not None:
+        seat = Seat.objects.filter(round=round_, participant=viewer.participant).first()
+        table = seat.table if seat else None
+    elif table_id is not None and can_watch(viewer):
+        table = Table.objects.filter(event=event, pk=table_id).first()
+    present = present_at(event=event)
+    rounds = list(Round.objects.filter(event=event))
+    moderator = bool(table) and can_moderate(viewer, table)
+    state = {
+        "type": "state",
+        "cursor": cursor,
+        "server_time": timezone.now().isoformat(),
+        "event": {"slug": event.slug, "title": event.title},
+        "me": _me(viewer, table),
+        "cafe": (
+            {
+                "phase": cafe.phase,
+                "broadcast": cafe.broadcast,
+                "broadcast_at": cafe.broadcast_at.isoformat() if cafe.broadcast_at else None,
+            }
+            if cafe
+            else None
+        ),
+        "rounds": [round_payload(r) for r in rounds],
+        "current_round": round_.number if round_ else None,
+        "priorities_round": max((r.number for r in rounds), default=None),
+        "table": None,
+        "notes": [],
+        "read_back": None,
+        "priorities": [],
+        "chat": _chat(event, moderator=can_run(viewer)),
+        "questions": _questions(viewer),
+    }
+    if table is not None and round_ is not None:
+        state["table"] = {
+            "id": table.pk,
+            "label": table.label,
+            "people": table_people(table=table, round_=round_, present=present),
+        }
+        state["notes"] = _notes_at(table, round_, moderator=moderator)
+        state["read_back"] = _read_back(table, round_)
+        state["priorities"] = _priorities(table, round_)
+    if can_watch(viewer):
+        state["tables"] = _console_tables(event, round_, present)
+        state["participants"] = [
+            {"id": p.pk, "name": p.pseudonym, "role_code": p.role_code}
+            for p in Participant.objects.filter(event=event, status=ParticipantStatus.JOINED)
+        ]
+    return state
+
+
+def table_id_for(*, viewer: Viewer) -> int | None:
+    seat = seat_for(viewer=viewer)
+    return seat.table_id if seat else None
+
+
+def round_is_open(event: Event) -> bool:
+    return Round.objects.filter(event=event, status=RoundStatus.OPEN).exists()
+
+
+# --- the event's words, for the harvest and reports ------------------------------------------
+
+
+def _not_withdrawn(prefix: str = "participant") -> Q:
+    return Q(**{f"{prefix}__isnull": True}) | ~Q(
+        **{f"{prefix}__status": ParticipantStatus.WITHDRAWN}
+    )
+
+
+def notes_for_event(*, event: Event) -> QuerySet[Note]:
+    """Visible notes of the event, round by round and table by table (withdrawn people's
+    notes, and hidden, merged or withdrawn notes, left out)."""
+    return (
+        Note.objects.filter(event=event, status=NoteStatus.VISIBLE)
+        .filter(_not_withdrawn())
+        .select_related("round", "table")
+        .order_by("round__number", "table__number", "created_at", "pk")
+    )
+
+
+def chat_for_event(*, event: Event) -> QuerySet[ChatMessage]:
+    """The event chat, oldest first, without hidden messages or withdrawn people's words."""
+    return (
+        ChatMessage.objects.filter(event=event, hidden=False)
+        .filter(_not_withdrawn())
+        .select_related("round")
+        .order_by("created_at", "pk")
+    )
+
+
+def priorities_for_event(*, event: Event) -> QuerySet[Priority]:
+    """Every table's priorities with ``vote_count`` (withdrawn people's votes not counted),
+    most votes first within each table."""
+    return (
+        Priority.objects.filter(round__event=event)
+        .annotate(
+            vote_count=Count(
+                "votes", filter=~Q(votes__participant__status=ParticipantStatus.WITHDRAWN)
+            )
+        )
+        .select_related("round", "table", "source_note")
+        .order_by("round__number", "table__number", "-vote_count", "created_at", "pk")
+    )
+
+
+def answers_for_event(*, event: Event) -> QuerySet[ClosingAnswer]:
+    """Answers to the closing questions, grouped by question (withdrawn people left out)."""
+    return (
+        ClosingAnswer.objects.filter(question__event=event)
+        .filter(_not_withdrawn())
+        .select_related("question")
+        .order_by("question__position", "question_id", "created_at", "pk")
+    )

@@ -1,0 +1,916 @@
+"""Every write to the live café: seating, rounds, notes, chat, priorities and answers.
+
+Each service checks who is asking (``cafes.permissions``) and what they sent
+(``cafes.checks``), writes in one transaction that first locks the event's ``Cafe`` row, logs
+a ``LiveUpdate`` in that transaction and rings the channel layer after commit. A write that
+carries a ``client_id`` already stored returns the stored row instead of making a second.
+The websocket consumer, the pages, the CSV import and the tests all come through here.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from cafes import news, seating
+from cafes.checks import (
+    check_client_id,
+    check_id,
+    check_kind,
+    check_minutes,
+    check_reaction,
+    check_tags,
+    check_text,
+)
+from cafes.errors import CafeError
+from cafes.models import (
+    Cafe,
+    CafePhase,
+    ChatMessage,
+    ChatReaction,
+    ClosingAnswer,
+    Note,
+    NoteStatus,
+    Presence,
+    Priority,
+    ReadBack,
+    Round,
+    RoundStatus,
+    Seat,
+    SeatHosting,
+    Table,
+    Vote,
+)
+from cafes.payloads import (
+    chat_payload,
+    note_payload,
+    priority_payload,
+    read_back_payload,
+    round_payload,
+)
+from cafes.permissions import (
+    Viewer,
+    can_answer,
+    can_chat,
+    can_moderate,
+    can_run,
+    can_vote,
+    can_write_at,
+)
+from events.models import (
+    AgendaSegment,
+    ClosingQuestion,
+    Event,
+    Membership,
+    Participant,
+    ParticipantStatus,
+    SegmentKind,
+    StaffRole,
+)
+
+PRIORITIES_PER_TABLE = 3
+BROADCAST_MAX_LENGTH = 280
+DEFAULT_ROUNDS = [
+    ("What has helped or hindered your experience?", 30),
+    ("What problems, strengths and possibilities do you hear across the stories?", 30),
+    ("Which three solutions matter most to your table?", 25),
+]
+
+
+class SeatingStrategy:
+    ROTATE = "rotate"  # hosts stay, everyone else moves to meet new people
+    ORIGINAL = "original"  # back to the tables of round 1
+    CHOICES = (ROTATE, ORIGINAL)
+
+
+# --- helpers shared by the services ------------------------------------------------------
+
+
+def _forbidden(message: str = "You cannot do that here.") -> CafeError:
+    return CafeError("forbidden", message)
+
+
+def _save(obj) -> None:
+    try:
+        obj.full_clean(validate_constraints=False)
+    except ValidationError as error:
+        messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+        raise CafeError("invalid", messages) from None
+    obj.save()
+
+
+def _lock_cafe(event: Event) -> Cafe:
+    """Lock the event's café row for the rest of the transaction (see ``Cafe``)."""
+    cafe = Cafe.objects.select_for_update().filter(event=event).first()
+    if cafe is None:
+        raise CafeError("not_started", "The café has not started yet.")
+    return cafe
+
+
+def _current_round(cafe: Cafe) -> Round:
+    if cafe.current_round_id is None:
+        raise CafeError("not_started", "The café has not started yet.")
+    return Round.objects.get(pk=cafe.current_round_id)
+
+
+def _open_round(cafe: Cafe) -> Round:
+    round_ = _current_round(cafe)
+    if round_.status != RoundStatus.OPEN:
+        raise CafeError(
+            "round_closed",
+            f"Round {round_.number} is not open, so nothing can be added to the tables now.",
+        )
+    return round_
+
+
+def _seated_table_id(participant: Participant | None, round_: Round) -> int | None:
+    if participant is None:
+        return None
+    return (
+        Seat.objects.filter(round=round_, participant=participant)
+        .values_list("table_id", flat=True)
+        .first()
+    )
+
+
+def _table_of_event(event: Event, table_id) -> Table:
+    table = Table.objects.filter(event=event, pk=check_id(table_id, what="table")).first()
+    if table is None:
+        raise CafeError("not_found", "There is no such table at this event.")
+    return table
+
+
+def _writable_table(viewer: Viewer, round_: Round, table_id=None) -> Table:
+    """The table this viewer writes to: a participant's seat, or the table staff named."""
+    seated = _seated_table_id(viewer.participant, round_)
+    if viewer.participant is not None:
+        if seated is None:
+            raise _forbidden("You do not have a seat at a table in this round.")
+        table = Table.objects.get(pk=seated)
+        if table_id is not None and table_id != table.pk:
+            raise _forbidden("You can only write at your own table.")
+        return table
+    if table_id is None:
+        raise CafeError("invalid", "Say which table: the frame needs a table id.")
+    table = _table_of_event(viewer.event, table_id)
+    if not can_write_at(viewer, table, seated):
+        raise _forbidden("Only the table's host or a facilitator can write at this table.")
+    return table
+
+
+def _require_run(viewer: Viewer) -> None:
+    if not can_run(viewer):
+        raise _forbidden("Only a facilitator can do that.")
+
+
+def _author_fields(viewer: Viewer) -> dict:
+    if viewer.participant is not None:
+        return {"participant": viewer.participant, "role_code": viewer.participant.role_code}
+    return {"author_user": viewer.user, "role_code": ""}
+
+
+def _is_author(viewer: Viewer, obj) -> bool:
+    if viewer.participant is not None:
+        return obj.participant_id == viewer.participant.pk
+    return obj.participant_id is None and obj.author_user_id == getattr(viewer.user, "pk", None)
+
+
+def _same_author_or_refuse(viewer: Viewer, existing):
+    """A retry returns what the first attempt stored; another author's id is refused."""
+    if not _is_author(viewer, existing):
+        raise CafeError("duplicate_client_id", "This client_id was already used by someone else.")
+    return existing
+
+
+def _joined(event: Event):
+    return Participant.objects.filter(event=event, status=ParticipantStatus.JOINED).order_by(
+        "created_at", "pk"
+    )
+
+
+def _round_plan(round_: Round, tables: list[Table]) -> seating.Plan:
+    index = {table.pk: i for i, table in enumerate(tables)}
+    plan: seating.Plan = [[] for _ in tables]
+    for seat in round_.seats.order_by("pk"):
+        plan[index[seat.table_id]].append(seat.participant_id)
+    return plan
+
+
+def _record_seating(event: Event, round_: Round, tables=None) -> None:
+    payload = {"round": round_.number}
+    if tables is None:
+        news.record(event=event, kind="seating", payload=payload)
+    for table in tables or ():
+        news.record(event=event, table=table, kind="seating", payload=payload)
+
+
+# --- starting and seating ------------------------------------------------------------------
+
+
+def _table_hosts(event: Event) -> list:
+    memberships = (
+        Membership.objects.filter(role=StaffRole.TABLE_HOST)
+        .filter(Q(event=event) | Q(series_id=event.series_id))
+        .select_related("user")
+        .order_by("pk")
+    )
+    users, seen = [], set()
+    for membership in memberships:
+        if membership.user_id not in seen:
+            seen.add(membership.user_id)
+            users.append(membership.user)
+    return users
+
+
+def ensure_rounds(*, event: Event) -> list[Round]:
+    """The event's rounds, created from its café-round agenda segments the first time."""
+    existing = {r.number: r for r in Round.objects.filter(event=event)}
+    segments = AgendaSegment.objects.filter(event=event, kind=SegmentKind.CAFE_ROUND)
+    plan = [(s.prompt or s.title, s.planned_minutes) for s in segments] or DEFAULT_ROUNDS
+    for number, (prompt, minutes) in enumerate(plan, start=1):
+        if number not in existing:
+            existing[number] = Round.objects.create(
+                event=event, number=number, prompt=prompt, planned_minutes=minutes
+            )
+    return [existing[n] for n in sorted(existing)]
+
+
+def ensure_table(*, event: Event, number: int, name: str = "") -> Table:
+    table, _ = Table.objects.get_or_create(event=event, number=number, defaults={"name": name})
+    return table
+
+
+@transaction.atomic
+def start_cafe(*, viewer: Viewer) -> Cafe:
+    """Open the café: tables of the event's size, rounds from its agenda, everyone seated for
+    round 1 with role codes spread across tables, a host at each table. Starting twice is
+    harmless: the second call returns the running café."""
+    _require_run(viewer)
+    event = Event.objects.select_for_update().get(pk=viewer.event.pk)
+    cafe = Cafe.objects.filter(event=event).first()
+    if cafe is not None:
+        return cafe
+    rounds = ensure_rounds(event=event)
+    people = list(_joined(event))
+    count = max(seating.table_count(len(people), event.table_size), event.tables.count())
+    tables = [ensure_table(event=event, number=n) for n in range(1, count + 1)]
+    hosts = _table_hosts(event)
+    for table, host in zip(tables, hosts, strict=False):
+        if table.host_id is None:
+            table.host = host
+            table.save(update_fields=["host"])
+    plan = seating.first_seating([seating.Newcomer(p.pk, p.role_code) for p in people], len(tables))
+    _create_seats(rounds[0], tables, plan, anchors=_first_anchors(tables, plan))
+    cafe = Cafe.objects.create(event=event, phase=CafePhase.SEATED, current_round=rounds[0])
+    news.record(event=event, kind="cafe.started", payload={"round": 1})
+    return cafe
+
+
+def _first_anchors(tables: list[Table], plan: seating.Plan) -> set[int]:
+    """At a table with no staff host, the first person seated keeps it on rotation."""
+    return {
+        people[0]
+        for table, people in zip(tables, plan, strict=True)
+        if people and not table.host_id
+    }
+
+
+def _create_seats(round_: Round, tables: list[Table], plan: seating.Plan, *, anchors) -> None:
+    for table, people in zip(tables, plan, strict=True):
+        for participant_id in people:
+            seat = Seat.objects.create(round=round_, table=table, participant_id=participant_id)
+            if participant_id in anchors:
+                SeatHosting.objects.create(seat=seat)
+
+
+def _seat_round(event: Event, round_: Round, strategy: str) -> None:
+    """Seat a round that has not opened yet, from the seats of the round before it."""
+    if strategy not in SeatingStrategy.CHOICES:
+        raise CafeError("bad_strategy", "Seating must be 'rotate' or 'original'.")
+    tables = list(Table.objects.filter(event=event))
+    earlier = list(Round.objects.filter(event=event, number__lt=round_.number).order_by("number"))
+    present = set(_joined(event).values_list("pk", flat=True))
+    round_.seats.all().delete()
+    if not earlier:
+        people = _joined(event)
+        plan = seating.first_seating(
+            [seating.Newcomer(p.pk, p.role_code) for p in people], len(tables)
+        )
+        _create_seats(round_, tables, plan, anchors=_first_anchors(tables, plan))
+        return
+    plans = [_round_plan(r, tables) for r in earlier]
+    previous = [[p for p in table if p in present] for table in plans[-1]]
+    anchors = set(
+        SeatHosting.objects.filter(seat__round=earlier[-1]).values_list(
+            "seat__participant_id", flat=True
+        )
+    )
+    if strategy == SeatingStrategy.ORIGINAL:
+        plan = [[p for p in table if p in present] for table in plans[0]]
+    else:
+        plan = seating.rotate(
+            previous, anchors=anchors, met=seating.pairs_met(plans), seed=round_.number
+        )
+    seated = {p for table in plan for p in table}
+    for participant_id in sorted(present - seated):
+        sizes = [len(t) for t in plan]
+        index = seating.place_newcomer(sizes, event.table_size)
+        if index is None:
+            tables.append(ensure_table(event=event, number=len(tables) + 1))
+            plan.append([])
+            index = len(plan) - 1
+        plan[index].append(participant_id)
+    _create_seats(round_, tables, plan, anchors=anchors & seated)
+
+
+@transaction.atomic
+def seat_round(*, viewer: Viewer, number: int, strategy: str = SeatingStrategy.ROTATE) -> Round:
+    """Seat a round before it opens (the facilitator may then move people by hand)."""
+    _require_run(viewer)
+    _lock_cafe(viewer.event)
+    round_ = Round.objects.filter(event=viewer.event, number=number).first()
+    if round_ is None:
+        raise CafeError("not_found", f"There is no round {number}.")
+    if round_.status != RoundStatus.PENDING:
+        raise CafeError(
+            "round_started", f"Round {number} has already started; move people instead."
+        )
+    _seat_round(viewer.event, round_, strategy)
+    _record_seating(viewer.event, round_)
+    return round_
+
+
+@transaction.atomic
+def seat_newcomer(*, participant: Participant) -> Seat | None:
+    """Give a participant who arrives after the start a seat at the emptiest table."""
+    event = participant.event
+    cafe = Cafe.objects.select_for_update().filter(event=event).first()
+    if cafe is None or cafe.current_round_id is None:
+        return None
+    if participant.status != ParticipantStatus.JOINED:
+        return None
+    round_ = Round.objects.get(pk=cafe.current_round_id)
+    seat = Seat.objects.filter(round=round_, participant=participant).first()
+    if seat is not None:
+        return seat
+    tables = list(Table.objects.filter(event=event))
+    plan = _round_plan(round_, tables)
+    index = seating.place_newcomer([len(t) for t in plan], event.table_size)
+    if index is None:
+        table = ensure_table(event=event, number=max((t.number for t in tables), default=0) + 1)
+    else:
+        table = tables[index]
+    seat = Seat.objects.create(round=round_, table=table, participant=participant)
+    _record_seating(event, round_, [table])
+    return seat
+
+
+@transaction.atomic
+def move_participant(*, viewer: Viewer, participant_id: int, table_id: int) -> Seat:
+    """Move someone to another table in the current round (the facilitator's hand)."""
+    _require_run(viewer)
+    cafe = _lock_cafe(viewer.event)
+    round_ = _current_round(cafe)
+    participant = _joined(viewer.event).filter(pk=check_id(participant_id, what="participant"))
+    participant = participant.first()
+    if participant is None:
+        raise CafeError("not_found", "That participant is not at this event.")
+    table = _table_of_event(viewer.event, table_id)
+    seat = Seat.objects.filter(round=round_, participant=participant).first()
+    old_table = seat.table if seat else None
+    if seat is None:
+        seat = Seat.objects.create(round=round_, table=table, participant=participant)
+    elif seat.table_id != table.pk:
+        SeatHosting.objects.filter(seat=seat).delete()
+        seat.table = table
+        seat.save(update_fields=["table"])
+    _record_seating(viewer.event, round_, [t for t in (old_table, table) if t])
+    return seat
+
+
+# --- rounds, timer, phases, broadcasts ---------------------------------------------------
+
+
+@transaction.atomic
+def open_round(
+    *,
+    viewer: Viewer,
+    number: int,
+    minutes: int | None = None,
+    strategy: str = SeatingStrategy.ROTATE,
+) -> Round:
+    """Open a round: everyone sees its prompt and a countdown ending at ``ends_at``. A round
+    not yet seated is seated first (``strategy``: rotate or back to the original tables)."""
+    _require_run(viewer)
+    minutes = check_minutes(minutes, allow_none=True)
+    cafe = _lock_cafe(viewer.event)
+    round_ = Round.objects.filter(event=viewer.event, number=number).first()
+    if round_ is None:
+        raise CafeError("not_found", f"There is no round {number}.")
+    if round_.status != RoundStatus.PENDING:
+        raise CafeError("round_started", f"Round {number} has already been opened.")
+    still_open = Round.objects.filter(event=viewer.event, status=RoundStatus.OPEN).first()
+    if still_open:
+        raise CafeError(
+            "round_open", f"Close round {still_open.number} before opening round {number}."
+        )
+    if not round_.seats.exists():
+        _seat_round(viewer.event, round_, strategy)
+    now = timezone.now()
+    round_.status = RoundStatus.OPEN
+    round_.opened_at = now
+    round_.ends_at = now + timedelta(minutes=minutes or round_.planned_minutes)
+    round_.save(update_fields=["status", "opened_at", "ends_at"])
+    cafe.current_round = round_
+    cafe.phase = CafePhase.ROUND
+    cafe.save(update_fields=["current_round", "phase"])
+    news.record(
+        event=viewer.event,
+        kind="round.opened",
+        payload={"round": round_payload(round_), "phase": cafe.phase},
+    )
+    return round_
+
+
+@transaction.atomic
+def extend_round(*, viewer: Viewer, minutes: int) -> Round:
+    """Add minutes to the open round's countdown (from now, if it had already run out)."""
+    _require_run(viewer)
+    minutes = check_minutes(minutes)
+    round_ = _open_round(_lock_cafe(viewer.event))
+    round_.ends_at = max(round_.ends_at or timezone.now(), timezone.now()) + timedelta(
+        minutes=minutes
+    )
+    round_.save(update_fields=["ends_at"])
+    news.record(event=viewer.event, kind="round", payload={"round": round_payload(round_)})
+    return round_
+
+
+@transaction.atomic
+def close_round(*, viewer: Viewer) -> Round:
+    """Close the open round; the café moves to its plenary, where everyone chats."""
+    _require_run(viewer)
+    cafe = _lock_cafe(viewer.event)
+    round_ = _open_round(cafe)
+    round_.status = RoundStatus.CLOSED
+    round_.closed_at = timezone.now()
+    round_.save(update_fields=["status", "closed_at"])
+    cafe.phase = CafePhase.PLENARY
+    cafe.save(update_fields=["phase"])
+    news.record(
+        event=viewer.event,
+        kind="round",
+        payload={"round": round_payload(round_), "phase": cafe.phase},
+    )
+    return round_
+
+
+@transaction.atomic
+def set_phase(*, viewer: Viewer, phase: str) -> Cafe:
+    """Move the whole café to the plenary, the closing questions or the end."""
+    _require_run(viewer)
+    allowed = {CafePhase.PLENARY, CafePhase.CLOSING, CafePhase.ENDED}
+    if phase not in allowed:
+        raise CafeError("bad_phase", "The phase must be plenary, closing or ended.")
+    cafe = _lock_cafe(viewer.event)
+    if Round.objects.filter(event=viewer.event, status=RoundStatus.OPEN).exists():
+        raise CafeError("round_open", "Close the open round first.")
+    cafe.phase = phase
+    cafe.save(update_fields=["phase"])
+    news.record(event=viewer.event, kind="cafe", payload={"phase": phase})
+    return cafe
+
+
+@transaction.atomic
+def broadcast(*, viewer: Viewer, text: str) -> Cafe:
+    """A message every table sees at once, e.g. "Two minutes left"."""
+    _require_run(viewer)
+    text = check_text(text, what="message", max_length=BROADCAST_MAX_LENGTH)
+    cafe = _lock_cafe(viewer.event)
+    cafe.broadcast = text
+    cafe.broadcast_at = timezone.now()
+    cafe.save(update_fields=["broadcast", "broadcast_at"])
+    news.record(
+        event=viewer.event,
+        kind="broadcast",
+        payload={"text": text, "at": cafe.broadcast_at.isoformat()},
+    )
+    return cafe
+
+
+# --- notes -----------------------------------------------------------------------------
+
+
+def _note_news(note: Note, action: str) -> None:
+    news.record(
+        event=note.event,
+        table=note.table,
+        kind="note",
+        payload={"action": action, "note": note_payload(note)},
+    )
+
+
+def _note_for(viewer: Viewer, note_id) -> Note:
+    note = (
+        Note.objects.select_related("round", "table", "participant")
+        .filter(event=viewer.event, pk=check_id(note_id, what="note"))
+        .first()
+    )
+    if note is None:
+        raise CafeError("not_found", "That note does not exist.")
+    return note
+
+
+@transaction.atomic
+def post_note(
+    *, viewer: Viewer, text: str, kind: str, client_id, table_id: int | None = None
+) -> Note:
+    """Post a note at the viewer's table in the open round; every seat sees it at once."""
+    client_id = check_client_id(client_id)
+    text = check_text(text, what="note")
+    kind = check_kind(kind)
+    cafe = _lock_cafe(viewer.event)
+    existing = Note.objects.filter(event=viewer.event, client_id=client_id).first()
+    if existing is not None:
+        return _same_author_or_refuse(viewer, existing)
+    round_ = _open_round(cafe)
+    table = _writable_table(viewer, round_, table_id)
+    note = Note(
+        event=viewer.event,
+        round=round_,
+        table=table,
+        kind=kind,
+        text=text,
+        client_id=client_id,
+        **_author_fields(viewer),
+    )
+    _save(note)
+    _note_news(note, "posted")
+    return note
+
+
+@transaction.atomic
+def edit_note(*, viewer: Viewer, note_id: int, text: str, kind: str | None = None) -> Note:
+    """The author rewrites their own note while the round is open."""
+    text = check_text(text, what="note")
+    kind = check_kind(kind) if kind is not None else None
+    cafe = _lock_cafe(viewer.event)
+    note = _note_for(viewer, note_id)
+    if not _is_author(viewer, note):
+        raise _forbidden("Only the person who wrote a note can change it.")
+    if note.status != NoteStatus.VISIBLE:
+        raise CafeError("note_gone", "This note has been withdrawn or hidden.")
+    if note.round_id != _open_round(cafe).pk:
+        raise CafeError("round_closed", "That round is over, so its notes cannot be changed.")
+    if note.text == text and (kind is None or kind == note.kind):
+        return note
+    note.text = text
+    note.kind = kind or note.kind
+    note.edited_at = timezone.now()
+    _save(note)
+    _note_news(note, "edited")
+    return note
+
+
+@transaction.atomic
+def withdraw_note(*, viewer: Viewer, note_id: int) -> Note:
+    """The author takes their note back, at any time: it disappears from every screen and
+    from the harvest."""
+    _lock_cafe(viewer.event)
+    note = _note_for(viewer, note_id)
+    if not _is_author(viewer, note):
+        raise _forbidden("Only the person who wrote a note can withdraw it.")
+    if note.status == NoteStatus.WITHDRAWN:
+        return note
+    note.status = NoteStatus.WITHDRAWN
+    note.save(update_fields=["status"])
+    _note_news(note, "withdrawn")
+    return note
+
+
+def _moderated_note(viewer: Viewer, note_id) -> Note:
+    note = _note_for(viewer, note_id)
+    if not can_moderate(viewer, note.table):
+        raise _forbidden("Only the table's host or a facilitator can tidy notes.")
+    if note.status in {NoteStatus.WITHDRAWN, NoteStatus.MERGED}:
+        raise CafeError("note_gone", "This note has been withdrawn or merged.")
+    return note
+
+
+@transaction.atomic
+def tag_note(*, viewer: Viewer, note_id: int, tags: list[str]) -> Note:
+    """The host labels a note (e.g. "housing", "key point") to help the harvest."""
+    tags = check_tags(tags)
+    _lock_cafe(viewer.event)
+    note = _moderated_note(viewer, note_id)
+    note.tags = tags
+    note.save(update_fields=["tags"])
+    _note_news(note, "tagged")
+    return note
+
+
+@transaction.atomic
+def hide_note(*, viewer: Viewer, note_id: int, hidden: bool = True) -> Note:
+    """The host hides a note (or shows it again); hidden notes stay out of the harvest."""
+    _lock_cafe(viewer.event)
+    note = _moderated_note(viewer, note_id)
+    note.status = NoteStatus.HIDDEN if hidden else NoteStatus.VISIBLE
+    note.save(update_fields=["status"])
+    _note_news(note, "hidden" if hidden else "shown")
+    return note
+
+
+@transaction.atomic
+def merge_notes(*, viewer: Viewer, note_id: int, into_id: int) -> Note:
+    """The host folds a duplicate note into another note of the same table and round."""
+    _lock_cafe(viewer.event)
+    note = _moderated_note(viewer, note_id)
+    into = _moderated_note(viewer, into_id)
+    if note.pk == into.pk or (note.table_id, note.round_id) != (into.table_id, into.round_id):
+        raise CafeError("bad_merge", "A note can only be merged into another note of its table.")
+    note.status = NoteStatus.MERGED
+    note.merged_into = into
+    note.save(update_fields=["status", "merged_into"])
+    _note_news(note, "merged")
+    return into
+
+
+@transaction.atomic
+def save_read_back(*, viewer: Viewer, table_id: int, text: str) -> ReadBack:
+    """The host's summary of the table's last round, shown to the newcomers of the next."""
+    text = check_text(text, what="read-back")
+    _lock_cafe(viewer.event)
+    table = _table_of_event(viewer.event, table_id)
+    if not can_moderate(viewer, table):
+        raise _forbidden("Only the table's host or a facilitator can write the read-back.")
+    summarised = (
+        Round.objects.filter(event=viewer.event, status=RoundStatus.CLOSED)
+        .order_by("-number")
+        .first()
+    )
+    if summarised is None:
+        raise CafeError("too_early", "The read-back is written once the first round is over.")
+    read_back, _ = ReadBack.objects.update_or_create(
+        table=table, round=summarised, defaults={"text": text, "author_user": viewer.user}
+    )
+    news.record(
+        event=viewer.event,
+        table=table,
+        kind="read_back",
+        payload={"read_back": read_back_payload(read_back)},
+    )
+    return read_back
+
+
+# --- event chat --------------------------------------------------------------------------
+
+
+def _chat_news(message: ChatMessage) -> None:
+    news.record(event=message.event, kind="chat", payload={"message": chat_payload(message)})
+
+
+def _message_for(viewer: Viewer, message_id) -> ChatMessage:
+    message = ChatMessage.objects.filter(
+        event=viewer.event, pk=check_id(message_id, what="message")
+    ).first()
+    if message is None:
+        raise CafeError("not_found", "That chat message does not exist.")
+    return message
+
+
+@transaction.atomic
+def post_chat(*, viewer: Viewer, text: str, client_id) -> ChatMessage:
+    """Post to the event chat, which everyone at the event sees (and which is harvested)."""
+    client_id = check_client_id(client_id)
+    text = check_text(text, what="message")
+    if not can_chat(viewer):
+        raise _forbidden("The review team watches the chat but does not post.")
+    cafe = _lock_cafe(viewer.event)
+    existing = ChatMessage.objects.filter(event=viewer.event, client_id=client_id).first()
+    if existing is not None:
+        return _same_author_or_refuse(viewer, existing)
+    if cafe.phase == CafePhase.ENDED:
+        raise CafeError("ended", "The event has ended, so the chat is closed.")
+    message = ChatMessage(
+        event=viewer.event,
+        round_id=cafe.current_round_id,
+        text=text,
+        client_id=client_id,
+        **_author_fields(viewer),
+    )
+    _save(message)
+    _chat_news(message)
+    return message
+
+
+@transaction.atomic
+def react_to_chat(
+    *, viewer: Viewer, message_id: int, reaction: str, on: bool = True
+) -> ChatMessage:
+    """Add (or take back) a reaction such as "agree" to a chat message."""
+    reaction = check_reaction(reaction)
+    if not can_chat(viewer):
+        raise _forbidden("The review team watches the chat but does not react.")
+    _lock_cafe(viewer.event)
+    message = _message_for(viewer, message_id)
+    who = (
+        {"participant": viewer.participant}
+        if viewer.participant is not None
+        else {"user": viewer.user}
+    )
+    existing = ChatReaction.objects.filter(message=message, reaction=reaction, **who)
+    if on and not existing.exists():
+        ChatReaction.objects.create(message=message, reaction=reaction, **who)
+    elif not on and existing.exists():
+        existing.delete()
+    else:
+        return message
+    _chat_news(message)
+    return message
+
+
+@transaction.atomic
+def moderate_chat(
+    *, viewer: Viewer, message_id: int, pinned: bool | None = None, hidden: bool | None = None
+) -> ChatMessage:
+    """The facilitator pins a message to the top of everyone's chat, or hides one."""
+    _require_run(viewer)
+    _lock_cafe(viewer.event)
+    message = _message_for(viewer, message_id)
+    if pinned is not None:
+        message.pinned = bool(pinned)
+    if hidden is not None:
+        message.hidden = bool(hidden)
+    message.save(update_fields=["pinned", "hidden"])
+    _chat_news(message)
+    return message
+
+
+# --- priorities and votes ------------------------------------------------------------------
+
+
+def _priorities_round(event: Event) -> int:
+    """Priorities are chosen in the event's last round (round 3 of an Explore event)."""
+    return Round.objects.filter(event=event).aggregate(last=Max("number"))["last"] or 0
+
+
+def _priority_news(priority: Priority, action: str) -> None:
+    news.record(
+        event=priority.round.event,
+        table=priority.table,
+        kind="priority",
+        payload={"action": action, "priority": priority_payload(priority)},
+    )
+
+
+@transaction.atomic
+def add_priority(
+    *,
+    viewer: Viewer,
+    client_id,
+    text: str | None = None,
+    source_note_id: int | None = None,
+    table_id: int | None = None,
+) -> Priority:
+    """Put one of the table's (up to three) priorities forward, new or from a note."""
+    client_id = check_client_id(client_id)
+    cafe = _lock_cafe(viewer.event)
+    round_ = _open_round(cafe)
+    existing = Priority.objects.filter(round=round_, client_id=client_id).first()
+    if existing is not None:
+        return existing
+    if round_.number != _priorities_round(viewer.event):
+        raise CafeError("not_priorities_round", "Priorities are chosen in the last round.")
+    table = _writable_table(viewer, round_, table_id)
+    source = None
+    if source_note_id is not None:
+        source = _note_for(viewer, source_note_id)
+        if source.table_id != table.pk or source.status != NoteStatus.VISIBLE:
+            raise CafeError("bad_note", "Choose a note that is on your table's board.")
+    text = check_text(text if text else (source.text if source else ""), what="priority")
+    if Priority.objects.filter(round=round_, table=table).count() >= PRIORITIES_PER_TABLE:
+        raise CafeError(
+            "too_many_priorities",
+            "Your table already has three priorities. Remove one to add another.",
+        )
+    priority = Priority(
+        round=round_, table=table, text=text, source_note=source, client_id=client_id
+    )
+    _save(priority)
+    _priority_news(priority, "added")
+    return priority
+
+
+@transaction.atomic
+def remove_priority(*, viewer: Viewer, priority_id: int) -> None:
+    cafe = _lock_cafe(viewer.event)
+    round_ = _open_round(cafe)
+    priority = Priority.objects.filter(
+        round=round_, pk=check_id(priority_id, what="priority")
+    ).first()
+    if priority is None:
+        raise CafeError("not_found", "That priority does not exist in this round.")
+    _writable_table(viewer, round_, priority.table_id if viewer.is_staff else None)
+    if viewer.participant is not None and _seated_table_id(viewer.participant, round_) != (
+        priority.table_id
+    ):
+        raise _forbidden("You can only change your own table's priorities.")
+    payload = {"action": "removed", "priority": priority_payload(priority)}
+    table = priority.table
+    priority.delete()
+    news.record(event=viewer.event, table=table, kind="priority", payload=payload)
+
+
+@transaction.atomic
+def vote(*, viewer: Viewer, priority_id: int, on: bool = True) -> Priority:
+    """A participant's dot vote for one of their table's priorities (one dot each)."""
+    cafe = _lock_cafe(viewer.event)
+    round_ = _open_round(cafe)
+    priority = Priority.objects.filter(
+        round=round_, pk=check_id(priority_id, what="priority")
+    ).first()
+    if priority is None:
+        raise CafeError("not_found", "That priority does not exist in this round.")
+    if not can_vote(viewer, _seated_table_id(viewer.participant, round_), priority.table):
+        raise _forbidden("Only the participants at this table can vote on its priorities.")
+    existing = Vote.objects.filter(priority=priority, participant=viewer.participant)
+    if on and not existing.exists():
+        Vote.objects.create(priority=priority, participant=viewer.participant)
+    elif not on and existing.exists():
+        existing.delete()
+    else:
+        return priority
+    _priority_news(priority, "voted")
+    return priority
+
+
+# --- closing answers -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def answer_question(
+    *, participant: Participant, question_id: int, text: str, client_id
+) -> ClosingAnswer:
+    """A participant's own answer to a closing question; answering again replaces it.
+
+    Works live or later from the post-event questionnaire, so it needs no running café.
+    """
+    client_id = check_client_id(client_id)
+    text = check_text(text, what="answer")
+    viewer = Viewer(event=participant.event, participant=participant)
+    if participant.has_withdrawn or not can_answer(viewer):
+        raise _forbidden("Only participants of this event can answer its questions.")
+    Cafe.objects.select_for_update().filter(event=participant.event).first()
+    question = ClosingQuestion.objects.filter(
+        event=participant.event, pk=check_id(question_id, what="question")
+    ).first()
+    if question is None:
+        raise CafeError("not_found", "That question is not one of this event's questions.")
+    answer = ClosingAnswer.objects.filter(question=question, client_id=client_id).first()
+    if answer is not None:
+        _same_author_or_refuse(viewer, answer)
+    else:
+        answer = ClosingAnswer.objects.filter(question=question, participant=participant).first()
+    if answer is not None and answer.text == text:
+        return answer
+    if answer is None:
+        answer = ClosingAnswer(
+            question=question,
+            participant=participant,
+            role_code=participant.role_code,
+            client_id=client_id,
+        )
+    answer.text = text
+    _save(answer)
+    news.record(
+        event=participant.event,
+        kind="answers",
+        payload={"question": question.pk, "answered": question.answers.count()},
+    )
+    return answer
+
+
+# --- presence ----------------------------------------------------------------------------
+
+
+def mark_present(*, viewer: Viewer, channel_name: str) -> None:
+    Presence.objects.update_or_create(
+        channel_name=channel_name,
+        defaults={
+            "event": viewer.event,
+            "participant": viewer.participant,
+            "user": None if viewer.participant else viewer.user,
+            "seen_at": timezone.now(),
+        },
+    )
+
+
+def mark_absent(*, channel_name: str) -> None:
+    Presence.objects.filter(channel_name=channel_name).delete()
+
+
+def new_client_id() -> uuid.UUID:
+    return uuid.uuid4()

@@ -1,0 +1,96 @@
+"""Pages of the live café: a participant's (or host's) table, the facilitator console, and
+the post-event questionnaire. Live content arrives over the socket; these only set the page."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from cafes import selectors, services
+from cafes.errors import CafeError
+from cafes.forms import QuestionnaireForm
+from cafes.models import ClosingAnswer
+from cafes.permissions import can_watch
+from events.models import ClosingQuestion, Event
+
+
+def _live_url(event: Event) -> str:
+    return f"/ws/events/{event.slug}/live/"
+
+
+def table_page(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(Event, slug=slug)
+    viewer = selectors.viewer_for(event=event, session=request.session, user=request.user)
+    if viewer is None:
+        return render(request, "cafes/not_joined.html", {"event": event}, status=403)
+    table_id = request.GET.get("table")
+    if viewer.participant is None and not (table_id or "").isdigit():
+        return redirect("cafes:console", slug=event.slug)
+    if viewer.participant is not None:
+        services.seat_newcomer(participant=viewer.participant)
+    return render(
+        request,
+        "cafes/table.html",
+        {
+            "event": event,
+            "viewer": viewer,
+            "live_url": _live_url(event),
+            "table_id": table_id if viewer.participant is None else "",
+            "questionnaire_url": (
+                reverse("cafes:questionnaire", args=[viewer.participant.key])
+                if viewer.participant
+                else ""
+            ),
+        },
+    )
+
+
+def console_page(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(Event, slug=slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    viewer = selectors.viewer_for(event=event, session=None, user=request.user)
+    if viewer is None or not can_watch(viewer):
+        raise PermissionDenied("Only the event's staff can see the console.")
+    return render(
+        request,
+        "cafes/console.html",
+        {"event": event, "viewer": viewer, "live_url": _live_url(event)},
+    )
+
+
+def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
+    """The closing questions for someone who left early: reached from their own link."""
+    viewer = selectors.viewer_for_key(key=key)
+    if viewer is None:
+        return render(request, "cafes/questionnaire_gone.html", status=404)
+    questions = ClosingQuestion.objects.filter(event=viewer.event)
+    answers = dict(
+        ClosingAnswer.objects.filter(participant=viewer.participant).values_list(
+            "question_id", "text"
+        )
+    )
+    form = QuestionnaireForm(request.POST or None, questions=questions, answers=answers, prefix="q")
+    if request.method == "POST" and form.is_valid():
+        for question, text, client_id in form.answered():
+            try:
+                services.answer_question(
+                    participant=viewer.participant,
+                    question_id=question.pk,
+                    text=text,
+                    client_id=client_id,
+                )
+            except CafeError as error:
+                form.add_error(form.field_name(question), error.message)
+        if not form.errors:
+            messages.success(
+                request, "Thank you. Your answers are saved; you can change them here."
+            )
+            return redirect("cafes:questionnaire", key=key)
+    return render(
+        request,
+        "cafes/questionnaire.html",
+        {"event": viewer.event, "participant": viewer.participant, "form": form},
+    )

@@ -1,0 +1,29 @@
+"""Settings for the test suite: the same as base, with fast hashing and captured email.
+
+PostgreSQL and Redis are used when ``DATABASE_URL`` and ``REDIS_URL`` are set (CI sets them);
+otherwise SQLite and the in-memory channel layer.
+"""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import DATABASES, REDIS_URL, VAR_DIR
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = VAR_DIR / "test-media"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Subprocess servers in integration tests must see the test database, so it is a file.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# Keep the test broker apart from a `make run` worker on the same laptop.
+if not REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(VAR_DIR / "test-broker"),
+        "data_folder_out": str(VAR_DIR / "test-broker"),
+        "processed_folder": str(VAR_DIR / "test-processed"),
+        "store_processed": False,
+        "control_folder": str(VAR_DIR / "test-control"),
+    }
+    (VAR_DIR / "test-broker").mkdir(parents=True, exist_ok=True)

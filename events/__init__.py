@@ -1,0 +1,1 @@
+"""Series, events, stages, stakeholder groups, agendas, staff roles, participants and consent."""

@@ -1,0 +1,26 @@
+"""Explicit hooks that let higher apps react to an event's life without ``events``
+importing them (``reports`` starts compiling when an Explore event closes).
+
+A higher app registers in its ``AppConfig.ready()``; ``events.services`` calls
+``run_event_closed_hooks`` inside the closing transaction, so a hook should only schedule
+work with ``transaction.on_commit``.
+"""
+
+from collections.abc import Callable
+
+from events.models import Event
+
+EventClosedHook = Callable[..., None]
+_event_closed_hooks: list[EventClosedHook] = []
+
+
+def on_event_closed(hook: EventClosedHook) -> EventClosedHook:
+    """Register ``hook(*, event, closed_by)``; usable as a decorator."""
+    if hook not in _event_closed_hooks:
+        _event_closed_hooks.append(hook)
+    return hook
+
+
+def run_event_closed_hooks(*, event: Event, closed_by) -> None:
+    for hook in _event_closed_hooks:
+        hook(event=event, closed_by=closed_by)

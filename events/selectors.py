@@ -1,0 +1,207 @@
+"""Reads of series, events, agendas and participants, shaped for pages and other apps."""
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from events.models import (
+    AgendaSegment,
+    Event,
+    EventStatus,
+    Membership,
+    Participant,
+    ParticipantStatus,
+    Series,
+    Stage,
+)
+
+ACTIVE = (EventStatus.DRAFT, EventStatus.SCHEDULED, EventStatus.LIVE)
+
+
+def local_time(event: Event, moment: datetime) -> datetime:
+    """``moment`` on the event's own clock (what the invitation and welcome page show)."""
+    return moment.astimezone(zoneinfo.ZoneInfo(event.timezone))
+
+
+@dataclass(frozen=True)
+class ScheduledSegment:
+    segment: AgendaSegment
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def overruns(self) -> bool:
+        return self.ends_at > local_time(self.segment.event, self.segment.event.ends_at)
+
+
+def agenda(event: Event) -> list[ScheduledSegment]:
+    """Each agenda block with its start and end, in the event's time zone: the event's start
+    plus the planned minutes of every block before it."""
+    # Add minutes in UTC, then read the clock: adding to a local time would do wall-clock
+    # arithmetic and give hours that do not exist on a daylight-saving change.
+    clock = event.starts_at.astimezone(UTC)
+    scheduled = []
+    for segment in event.segments.order_by("position", "id"):
+        segment.event = event
+        end = clock + timedelta(minutes=segment.planned_minutes)
+        scheduled.append(
+            ScheduledSegment(
+                segment=segment,
+                starts_at=local_time(event, clock),
+                ends_at=local_time(event, end),
+            )
+        )
+        clock = end
+    return scheduled
+
+
+def agenda_minutes(event: Event) -> int:
+    return sum(event.segments.values_list("planned_minutes", flat=True))
+
+
+def round_prompts(event: Event) -> QuerySet[AgendaSegment]:
+    """The café rounds in order; their position among rounds is the round number."""
+    return event.segments.filter(kind="cafe_round").order_by("position", "id")
+
+
+def with_counts(events: QuerySet[Event]) -> QuerySet[Event]:
+    return events.select_related("series", "stakeholder_group").annotate(
+        # distinct: the join with invitations would otherwise count each participant again
+        # for every invitation.
+        joined_count=Count(
+            "participants",
+            filter=Q(participants__status=ParticipantStatus.JOINED),
+            distinct=True,
+        ),
+        waitlisted_count=Count(
+            "participants",
+            filter=Q(participants__status=ParticipantStatus.WAITLISTED),
+            distinct=True,
+        ),
+        checked_in_count=Count(
+            "participants",
+            distinct=True,
+            filter=Q(
+                participants__status=ParticipantStatus.JOINED,
+                participants__checked_in_at__isnull=False,
+            ),
+        ),
+        invitation_count=Count("invitations", distinct=True),
+    )
+
+
+def series_for_user(user) -> QuerySet[Series]:
+    """Series the user holds any role on (on the series or one of its events)."""
+    if not user.is_authenticated:
+        return Series.objects.none()
+    if user.is_superuser:
+        return Series.objects.all()
+    return Series.objects.filter(
+        Q(memberships__user=user) | Q(events__memberships__user=user)
+    ).distinct()
+
+
+@dataclass
+class StageColumn:
+    stage: Stage
+    events: list[Event]
+
+
+@dataclass
+class SeriesOverview:
+    series: Series
+    columns: list[StageColumn]
+    next_event: Event | None
+    groups_without_explore: list
+
+
+def series_overview(series: Series) -> SeriesOverview:
+    """All stages at a glance: each stage's events with counts, the next event to come and
+    the stakeholder groups still without an Explore event."""
+    events = list(with_counts(series.events.all()).order_by("starts_at", "id"))
+    columns = [StageColumn(stage=s, events=[e for e in events if e.stage == s]) for s in Stage]
+    now = timezone.now()
+    upcoming = [e for e in events if e.ends_at >= now and e.status in ACTIVE]
+    covered = {e.stakeholder_group_id for e in events if e.stage == Stage.EXPLORE}
+    groups = [g for g in series.stakeholder_groups.all() if g.pk not in covered]
+    return SeriesOverview(
+        series=series,
+        columns=columns,
+        next_event=upcoming[0] if upcoming else None,
+        groups_without_explore=groups,
+    )
+
+
+def next_group_for_duplicate(event: Event):
+    """The first stakeholder group of the series with no event of this stage yet."""
+    taken = set(
+        event.series.events.filter(stage=event.stage).values_list("stakeholder_group", flat=True)
+    )
+    return next((g for g in event.series.stakeholder_groups.all() if g.pk not in taken), None)
+
+
+def event_by_code(code: str) -> Event | None:
+    """The event a typed code names; spaces, dashes and lower case are forgiven."""
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if not cleaned:
+        return None
+    return Event.objects.filter(code=cleaned).first()
+
+
+def participants(event: Event) -> QuerySet[Participant]:
+    return event.participants.select_related("invitation").order_by("pseudonym")
+
+
+@dataclass
+class RoleGroup:
+    code: str
+    label: str
+    joined: list[Participant]
+    waitlisted: list[Participant]
+    withdrawn: list[Participant]
+
+
+def participants_by_role(event: Event) -> list[RoleGroup]:
+    """Participants grouped by role code (then "prefer not to say"), split by status."""
+    labels = dict(event.role_codes.values_list("code", "label"))
+    everyone = list(participants(event))
+    codes = list(labels) + sorted({p.role_code for p in everyone if p.role_code} - set(labels))
+    groups = []
+    for code in [*codes, ""]:
+        people = [p for p in everyone if p.role_code == code]
+        if not people and code == "":
+            continue
+        groups.append(
+            RoleGroup(
+                code=code or "—",
+                label=labels.get(code, code or "Prefer not to say"),
+                joined=[p for p in people if p.status == ParticipantStatus.JOINED],
+                waitlisted=[p for p in people if p.status == ParticipantStatus.WAITLISTED],
+                withdrawn=[p for p in people if p.status == ParticipantStatus.WITHDRAWN],
+            )
+        )
+    return groups
+
+
+def active_participants(event: Event) -> QuerySet[Participant]:
+    """Participants whose words count: joined, not withdrawn (other apps use this)."""
+    return event.participants.filter(status=ParticipantStatus.JOINED)
+
+
+def memberships_of_series(series: Series) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(Q(series=series) | Q(event__series=series))
+        .select_related("user", "event")
+        .order_by("role", "user__username")
+    )
+
+
+def memberships_of_event(event: Event) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(Q(event=event) | Q(series_id=event.series_id))
+        .select_related("user", "series", "event")
+        .order_by("role", "user__username")
+    )

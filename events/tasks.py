@@ -1,0 +1,22 @@
+"""Celery tasks of the events app: sending invitation emails outside the request."""
+
+from celery import shared_task
+from django.conf import settings
+
+from events import services
+from events.models import Invitation
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def send_invitation_email(self, invitation_id: int) -> None:
+    """Send one invitation; does nothing if it was deleted or already sent."""
+    invitation = Invitation.objects.filter(pk=invitation_id).first()
+    if invitation is not None:
+        services.send_invitation(invitation=invitation, site_url=settings.SITE_URL)

@@ -1,0 +1,143 @@
+"""Participant pages: join by code or invitation link, the welcome page, withdrawing.
+
+Participants have no account; after joining, ``events.identity`` remembers them in the
+browser's session.
+"""
+
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from events import selectors, services
+from events.errors import EventsError
+from events.forms import JoinCodeForm, JoinForm, add_service_error
+from events.identity import forget_participant, participant_for, remember_participant
+from events.join_links import read_join_token
+from events.models import EventStatus, ParticipantStatus
+from events.services import JOINABLE
+
+CLOSED_MESSAGES = {
+    EventStatus.DRAFT: "This event is not open for joining yet. Please try again later, or "
+    "check the date in your invitation.",
+    EventStatus.CLOSED: "This event has finished, so it can't be joined any more. Thank you "
+    "for your interest.",
+    EventStatus.ARCHIVED: "This event has finished, so it can't be joined any more. Thank you "
+    "for your interest.",
+}
+
+
+def _problem(request, message: str, *, event=None, status: int = 400):
+    """A page that says plainly what went wrong; nothing was stored."""
+    return render(
+        request, "events/join/problem.html", {"message": message, "event": event}, status=status
+    )
+
+
+@never_cache
+def join_start(request):
+    """Type the event code (the landing page's form comes here)."""
+    form = JoinCodeForm(request.GET if "code" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        event = selectors.event_by_code(form.cleaned_data["code"])
+        if event is not None:
+            return redirect("events:join", code=event.code)
+        form.add_error(
+            "code",
+            f"We couldn't find an event with the code “{form.cleaned_data['code']}”. Check "
+            "the code in your invitation: it has 6 letters and numbers.",
+        )
+    return render(request, "events/join/code.html", {"form": form})
+
+
+def _event_or_none(code: str):
+    return selectors.event_by_code(code)
+
+
+@never_cache
+def join(request, code: str):
+    event = _event_or_none(code)
+    if event is None:
+        return _problem(request, "There is no event with this code. Check the link.", status=404)
+    return _join_page(request, event, invitation=None)
+
+
+@never_cache
+def join_invited(request, code: str, token: str):
+    event = _event_or_none(code)
+    if event is None:
+        return _problem(request, "There is no event with this code. Check the link.", status=404)
+    try:
+        invitation = read_join_token(token=token, event=event)
+    except EventsError as error:
+        return _problem(request, " ".join(error.messages), event=event)
+    return _join_page(request, event, invitation=invitation)
+
+
+def _join_page(request, event, *, invitation):
+    if participant_for(request.session, event) is not None:
+        return redirect("events:welcome", code=event.code)
+    if event.status not in JOINABLE:
+        return _problem(request, CLOSED_MESSAGES[event.status], event=event, status=200)
+    initial = {"contact_email": invitation.email} if invitation else {}
+    form = JoinForm(request.POST or None, event=event, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant = services.join_event(
+                event=event,
+                pseudonym=form.cleaned_data["pseudonym"],
+                role_code=form.cleaned_data["role_code"],
+                consent=form.cleaned_data["consent"],
+                accessibility_needs=form.cleaned_data["accessibility_needs"],
+                contact_email=form.cleaned_data["contact_email"],
+                invitation=invitation,
+            )
+        except EventsError as error:
+            add_service_error(form, error)
+        else:
+            remember_participant(request.session, participant)
+            return redirect("events:welcome", code=event.code)
+    is_full = services.joined_count(event) >= event.capacity
+    return render(
+        request,
+        "events/join/join.html",
+        {"event": event, "form": form, "invitation": invitation, "is_full": is_full},
+    )
+
+
+@never_cache
+def welcome(request, code: str):
+    event = _event_or_none(code)
+    if event is None:
+        return _problem(request, "There is no event with this code. Check the link.", status=404)
+    participant = participant_for(request.session, event)
+    if participant is None:
+        return redirect("events:join", code=event.code)
+    return render(
+        request,
+        "events/join/welcome.html",
+        {
+            "event": event,
+            "participant": participant,
+            "waitlisted": participant.status == ParticipantStatus.WAITLISTED,
+            "agenda": selectors.agenda(event),
+            "role_label": event.role_codes.filter(code=participant.role_code)
+            .values_list("label", flat=True)
+            .first(),
+        },
+    )
+
+
+@never_cache
+def withdraw(request, code: str):
+    event = _event_or_none(code)
+    if event is None:
+        return _problem(request, "There is no event with this code. Check the link.", status=404)
+    participant = participant_for(request.session, event)
+    if request.method == "POST" and participant is not None:
+        services.withdraw_participant(participant=participant)
+        forget_participant(request.session, event)
+        return render(request, "events/join/withdrawn.html", {"event": event})
+    if participant is None:
+        return redirect("events:join", code=event.code)
+    return render(
+        request, "events/join/withdraw.html", {"event": event, "participant": participant}
+    )

@@ -1,0 +1,1 @@
+"""Themes: automatic theming of notes, curation, and redaction of personal data."""

@@ -1,0 +1,50 @@
+"""What the harvest hands to a report: themes, quotes and answers, already redacted.
+
+This is the contract between ``harvest`` and ``reports``: ``harvest.selectors.
+harvest_for_report(event=...)`` returns a ``Harvest``; reports renders it and never reads
+harvest's models. Every text here has been through redaction, and nothing said by a
+participant who withdrew is included.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class HarvestNote:
+    id: int
+    text: str  # verbatim after redaction
+    role: str  # role code, or "" when unknown; never a name
+    table: str  # the table's label, e.g. "Table 3"; "" for chat
+    round: int | None  # round number; None for answers
+    kind: str  # note kind (story, problem, ...), "comment" for chat, "answer"
+
+
+@dataclass(frozen=True)
+class HarvestTheme:
+    title: str
+    summary: str  # one narrative sentence, from the notes' own words
+    kind: str  # "notes" for a round's notes, "chat" for plenary chat
+    round: int | None
+    key: bool  # a key theme for the executive summary
+    emerging: bool  # an emerging idea for change
+    position: int
+    curated: bool  # changed by a human harvester
+    notes: list[HarvestNote] = field(default_factory=list)
+    quotes: list[HarvestNote] = field(default_factory=list)  # 2-5 of ``notes``
+
+
+@dataclass(frozen=True)
+class HarvestAnswers:
+    question: str
+    position: int
+    answers: list[HarvestNote] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Harvest:
+    event_id: int
+    themes: list[HarvestTheme]
+    answers: list[HarvestAnswers]
+    conclusions: str  # written by the harvester in the curation workspace; may be ""
+    curated: bool  # True when any theme was curated by a human
+    fingerprint: str  # changes whenever anything above would change

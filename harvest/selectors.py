@@ -1,0 +1,480 @@
+"""Reads of the harvest: what may be themed, redacted texts, the workspace, the report's
+content and the series view. Nothing here writes."""
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from cafes.models import ChatMessage, ClosingAnswer, Note, NoteStatus
+from events.models import Event, Membership, ParticipantStatus, Series, Stage
+from harvest.content import Harvest, HarvestAnswers, HarvestNote, HarvestTheme
+from harvest.models import (
+    CurationChange,
+    EventHarvest,
+    ManualRedaction,
+    Theme,
+    ThemeKind,
+    ThemeNote,
+)
+from harvest.redaction import Redacted, redact, segments
+from harvest.theming import OTHER_SUMMARY, OTHER_TITLE, DraftTheme, Item, build_draft_themes
+
+NOT_WITHDRAWN = Q(participant__isnull=True) | ~Q(participant__status=ParticipantStatus.WITHDRAWN)
+
+
+def harvestable_notes(*, event: Event) -> QuerySet[Note]:
+    """The notes that may be themed and reported: visible, and not by anyone who withdrew.
+
+    The one place harvest reads notes; it can be swapped for a cafes selector.
+    """
+    return (
+        Note.objects.filter(event=event, status=NoteStatus.VISIBLE)
+        .filter(NOT_WITHDRAWN)
+        .select_related("round", "table")
+        .order_by("id")
+    )
+
+
+def harvestable_messages(*, event: Event) -> QuerySet[ChatMessage]:
+    return (
+        ChatMessage.objects.filter(event=event, hidden=False)
+        .filter(NOT_WITHDRAWN)
+        .select_related("round")
+        .order_by("id")
+    )
+
+
+def harvestable_answers(*, event: Event) -> QuerySet[ClosingAnswer]:
+    return (
+        ClosingAnswer.objects.filter(question__event=event)
+        .filter(NOT_WITHDRAWN)
+        .select_related("question")
+        .order_by("question__position", "id")
+    )
+
+
+def roster_names(*, event: Event) -> list[str]:
+    """Everyone's names on the event's roster: pseudonyms (withdrawn people too) and the
+    first and last names of staff on the event or its series, and of its table hosts."""
+    names = set(event.participants.values_list("pseudonym", flat=True))
+    staff = get_user_model().objects.filter(
+        Q(memberships__in=Membership.objects.filter(Q(event=event) | Q(series=event.series_id)))
+        | Q(hosted_tables__event=event)
+    )
+    for first, last in staff.values_list("first_name", "last_name").distinct():
+        names.update(n for n in (first, last) if n)
+    return sorted(names)
+
+
+class Redactor:
+    """Redacts texts of one event with its roster names and manual redactions."""
+
+    def __init__(self, event: Event) -> None:
+        self.names = roster_names(event=event)
+        self.everywhere: list[str] = []
+        self.by_item: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for r in ManualRedaction.objects.filter(event=event):
+            if r.note_id:
+                self.by_item[("note", r.note_id)].append(r.phrase)
+            elif r.message_id:
+                self.by_item[("message", r.message_id)].append(r.phrase)
+            else:
+                self.everywhere.append(r.phrase)
+
+    def text(self, text: str, *, item: tuple[str, int] | None = None) -> Redacted:
+        phrases = [*self.everywhere, *(self.by_item.get(item, []) if item else [])]
+        return redact(text, names=self.names, phrases=phrases)
+
+    def note(self, note: Note) -> Redacted:
+        return self.text(note.text, item=("note", note.id))
+
+    def message(self, message: ChatMessage) -> Redacted:
+        return self.text(message.text, item=("message", message.id))
+
+
+@dataclass
+class Group:
+    """What is themed together: one round's notes, or one round's plenary chat."""
+
+    kind: str
+    round_id: int | None
+    round_number: int | None
+    items: list = field(default_factory=list)  # notes or chat messages
+
+
+def themable_groups(*, event: Event) -> list[Group]:
+    groups: dict[tuple, Group] = {}
+    for note in harvestable_notes(event=event):
+        key = (ThemeKind.NOTES, note.round_id)
+        groups.setdefault(key, Group(ThemeKind.NOTES, note.round_id, note.round.number))
+        groups[key].items.append(note)
+    for message in harvestable_messages(event=event):
+        key = (ThemeKind.CHAT, message.round_id)
+        number = message.round.number if message.round else None
+        groups.setdefault(key, Group(ThemeKind.CHAT, message.round_id, number))
+        groups[key].items.append(message)
+    return sorted(
+        groups.values(), key=lambda g: (g.round_number or 10**6, g.kind != ThemeKind.NOTES)
+    )
+
+
+def draft_themes(*, group: Group, redactor: Redactor) -> list[DraftTheme]:
+    """Automatic themes of one group, computed on redacted texts (nothing stored)."""
+    items = []
+    for obj in group.items:
+        if group.kind == ThemeKind.NOTES:
+            items.append(Item(key=obj.id, text=redactor.note(obj).text, table=obj.table.label))
+        else:
+            items.append(Item(key=obj.id, text=redactor.message(obj).text, table=""))
+    return build_draft_themes(items)
+
+
+# --- the report's content --------------------------------------------------------------
+
+
+def _report_note(obj, redactor: Redactor) -> HarvestNote:
+    if isinstance(obj, Note):
+        return HarvestNote(
+            id=obj.id,
+            text=redactor.note(obj).text,
+            role=obj.role_code,
+            table=obj.table.label,
+            round=obj.round.number,
+            kind=obj.kind,
+        )
+    return HarvestNote(
+        id=obj.id,
+        text=redactor.message(obj).text,
+        role=obj.role_code,
+        table="",
+        round=obj.round.number if obj.round else None,
+        kind="comment",
+    )
+
+
+def _stored_report_themes(event: Event, redactor: Redactor) -> list[HarvestTheme]:
+    groups = {(g.kind, g.round_id): g for g in themable_groups(event=event)}
+    visible = {
+        (g.kind, obj.id): obj for g in groups.values() for obj in g.items
+    }  # what may still be reported
+    placed: set[tuple[str, int]] = set()
+    out: list[HarvestTheme] = []
+    themes = Theme.objects.filter(event=event).select_related("round")
+    members = defaultdict(list)
+    for m in ThemeNote.objects.filter(theme__event=event).order_by("position", "id"):
+        members[m.theme_id].append(m)
+    for theme in themes:
+        notes, quotes = [], []
+        for m in members[theme.id]:
+            key = (ThemeKind.NOTES, m.note_id) if m.note_id else (ThemeKind.CHAT, m.message_id)
+            if key not in visible:
+                continue
+            placed.add(key)
+            harvested = _report_note(visible[key], redactor)
+            notes.append(harvested)
+            if m.is_quote:
+                quotes.append(harvested)
+        if notes:
+            out.append(_report_theme(theme, notes, quotes, redactor))
+    for (kind, _round_id), group in groups.items():  # posted after the themes were built
+        late = [obj for obj in group.items if (kind, obj.id) not in placed]
+        if late:
+            out.append(
+                HarvestTheme(
+                    title=OTHER_TITLE,
+                    summary=OTHER_SUMMARY,
+                    kind=kind,
+                    round=group.round_number,
+                    key=False,
+                    emerging=False,
+                    position=10**6,
+                    curated=False,
+                    notes=[_report_note(obj, redactor) for obj in late],
+                )
+            )
+    return out
+
+
+def _report_theme(theme: Theme, notes, quotes, redactor: Redactor) -> HarvestTheme:
+    return HarvestTheme(
+        title=redactor.text(theme.title).text,
+        summary=redactor.text(theme.summary).text,
+        kind=theme.kind,
+        round=theme.round.number if theme.round else None,
+        key=theme.is_key,
+        emerging=theme.is_emerging,
+        position=theme.position,
+        curated=theme.is_curated,
+        notes=notes,
+        quotes=quotes,
+    )
+
+
+def _draft_report_themes(event: Event, redactor: Redactor) -> list[HarvestTheme]:
+    out = []
+    for group in themable_groups(event=event):
+        by_id = {obj.id: obj for obj in group.items}
+        for position, draft in enumerate(draft_themes(group=group, redactor=redactor)):
+            notes = [_report_note(by_id[k], redactor) for k in draft.keys]
+            quoted = set(draft.quotes)
+            out.append(
+                HarvestTheme(
+                    title=draft.title,
+                    summary=draft.summary,
+                    kind=group.kind,
+                    round=group.round_number,
+                    key=False,
+                    emerging=False,
+                    position=position,
+                    curated=False,
+                    notes=notes,
+                    quotes=[n for n in notes if n.id in quoted],
+                )
+            )
+    return out
+
+
+def harvest_for_report(*, event: Event) -> Harvest:
+    """Everything a report shows of the harvest, redacted, without withdrawn people's words.
+
+    Stored themes (curated or not) when there are any, otherwise draft themes computed on
+    the fly; notes posted after the themes were built are listed under "Other".
+    """
+    redactor = Redactor(event)
+    if Theme.objects.filter(event=event).exists():
+        themes = _stored_report_themes(event, redactor)
+    else:
+        themes = _draft_report_themes(event, redactor)
+    themes.sort(
+        key=lambda t: (
+            t.round or 10**6,
+            t.kind != ThemeKind.NOTES,
+            t.title == OTHER_TITLE,
+            t.position,
+        )
+    )
+    answers_by_question = defaultdict(list)
+    for answer in harvestable_answers(event=event):
+        answers_by_question[answer.question_id].append(
+            HarvestNote(
+                id=answer.id,
+                text=redactor.text(answer.text).text,
+                role=answer.role_code,
+                table="",
+                round=None,
+                kind="answer",
+            )
+        )
+    answers = [
+        HarvestAnswers(
+            question=q.text, position=q.position, answers=answers_by_question.get(q.id, [])
+        )
+        for q in event.closing_questions.order_by("position", "id")
+    ]
+    state = EventHarvest.objects.filter(event=event).first()
+    conclusions = redactor.text(state.conclusions).text if state else ""
+    curated = any(t.curated for t in themes)
+    body = {
+        "event_id": event.id,
+        "themes": [asdict(t) for t in themes],
+        "answers": [asdict(a) for a in answers],
+        "conclusions": conclusions,
+        "curated": curated,
+    }
+    fingerprint = hashlib.sha256(
+        json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    return Harvest(
+        event_id=event.id,
+        themes=themes,
+        answers=answers,
+        conclusions=conclusions,
+        curated=curated,
+        fingerprint=fingerprint,
+    )
+
+
+def explore_events(*, series: Series) -> QuerySet[Event]:
+    return (
+        series.events.filter(stage=Stage.EXPLORE)
+        .select_related("stakeholder_group")
+        .order_by("stakeholder_group__name", "starts_at", "id")
+    )
+
+
+# --- the curation workspace -------------------------------------------------------------
+
+
+@dataclass
+class Card:
+    member: ThemeNote
+    obj: object  # the note or chat message
+    segments: list[tuple[str, str]]
+    redacted: list[str]  # kinds of personal data taken out
+    role: str
+    table: str
+
+
+@dataclass
+class Column:
+    theme: Theme
+    cards: list[Card]
+
+    @property
+    def table_count(self) -> int:
+        return len({c.table for c in self.cards if c.table})
+
+
+@dataclass
+class Row:
+    kind: str
+    round_number: int | None
+    prompt: str
+    columns: list[Column]
+
+    @property
+    def label(self) -> str:
+        where = f"Round {self.round_number}" if self.round_number else "Whole event"
+        what = "notes from the tables" if self.kind == ThemeKind.NOTES else "plenary chat"
+        return f"{where}: {what}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.kind}-{self.round_number or 0}"
+
+
+def workspace_rows(*, event: Event) -> list[Row]:
+    """The themes of an event as the workspace shows them: a row per round and kind, a
+    column per theme, a card per note, with redactions marked."""
+    redactor = Redactor(event)
+    notes = {n.id: n for n in harvestable_notes(event=event)}
+    messages = {m.id: m for m in harvestable_messages(event=event)}
+    members = defaultdict(list)
+    for m in ThemeNote.objects.filter(theme__event=event).order_by("position", "id"):
+        members[m.theme_id].append(m)
+    rows: dict[tuple, Row] = {}
+    themes = Theme.objects.filter(event=event).select_related("round")
+    for theme in themes.order_by("round__number", "kind", "is_other", "position", "id"):
+        key = (theme.kind, theme.round_id)
+        if key not in rows:
+            rows[key] = Row(
+                kind=theme.kind,
+                round_number=theme.round.number if theme.round else None,
+                prompt=theme.round.prompt if theme.round and theme.kind == ThemeKind.NOTES else "",
+                columns=[],
+            )
+        cards = []
+        for m in members[theme.id]:
+            obj = notes.get(m.note_id) if m.note_id else messages.get(m.message_id)
+            if obj is None:
+                continue
+            redacted = redactor.note(obj) if m.note_id else redactor.message(obj)
+            cards.append(
+                Card(
+                    member=m,
+                    obj=obj,
+                    segments=segments(obj.text, redacted.spans),
+                    redacted=redacted.kinds,
+                    role=obj.role_code,
+                    table=obj.table.label if m.note_id else "",
+                )
+            )
+        rows[key].columns.append(Column(theme=theme, cards=cards))
+    return sorted(rows.values(), key=lambda r: (r.round_number or 10**6, r.kind != ThemeKind.NOTES))
+
+
+def unthemed_count(*, event: Event) -> int:
+    """Notes and messages posted since the themes were built (not in any theme yet)."""
+    placed_notes = ThemeNote.objects.filter(theme__event=event, note__isnull=False)
+    placed_messages = ThemeNote.objects.filter(theme__event=event, message__isnull=False)
+    return (
+        harvestable_notes(event=event).exclude(id__in=placed_notes.values("note_id")).count()
+        + harvestable_messages(event=event)
+        .exclude(id__in=placed_messages.values("message_id"))
+        .count()
+    )
+
+
+def last_change(*, event: Event) -> CurationChange | None:
+    return (
+        CurationChange.objects.filter(event=event, undone_at__isnull=True).order_by("-id").first()
+    )
+
+
+def harvest_version(*, event: Event) -> int:
+    return EventHarvest.objects.filter(event=event).values_list("version", flat=True).first() or 0
+
+
+# --- the series view --------------------------------------------------------------------
+
+RECURRING_SIMILARITY = 0.25
+
+
+@dataclass
+class SeriesTheme:
+    uid: str
+    title: str
+    summary: str
+    round: int | None
+    note_count: int
+    key: bool
+    emerging: bool
+    text: str  # title and notes, for finding the same theme in other groups
+    recurs_in: list["SeriesTheme"] = field(default_factory=list)
+    column: str = ""
+
+
+@dataclass
+class SeriesColumn:
+    event: Event
+    group: str
+    themes: list[SeriesTheme]
+
+
+def series_columns(*, series: Series) -> list[SeriesColumn]:
+    """The themes of every Explore event of a series, a column per stakeholder group, each
+    theme linked to the themes of other groups that say much the same (TF-IDF cosine of
+    titles and notes at or above ``RECURRING_SIMILARITY``)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from harvest.theming import Vocabulary
+
+    columns = []
+    for event in explore_events(series=series):
+        harvest = harvest_for_report(event=event)
+        themes = [
+            SeriesTheme(
+                uid=f"e{event.id}-t{i}",
+                title=t.title,
+                summary=t.summary,
+                round=t.round,
+                note_count=len(t.notes),
+                key=t.key,
+                emerging=t.emerging,
+                text=" ".join([t.title, t.title, *(n.text for n in t.notes)]),
+            )
+            for i, t in enumerate(harvest.themes)
+            if t.kind == ThemeKind.NOTES and t.title != OTHER_TITLE
+        ]
+        group = event.stakeholder_group.name if event.stakeholder_group else event.title
+        for theme in themes:
+            theme.column = group
+        columns.append(SeriesColumn(event=event, group=group, themes=themes))
+    everything = [(c, t) for c in columns for t in c.themes]
+    if len(columns) > 1 and len(everything) > 1:
+        try:
+            matrix = TfidfVectorizer(analyzer=Vocabulary().terms, sublinear_tf=True).fit_transform(
+                [t.text for _, t in everything]
+            )
+        except ValueError:
+            return columns
+        similarity = (matrix @ matrix.T).toarray()
+        for i, (ci, ti) in enumerate(everything):
+            for j, (cj, tj) in enumerate(everything):
+                if ci is not cj and similarity[i, j] >= RECURRING_SIMILARITY:
+                    ti.recurs_in.append(tj)
+    return columns

@@ -1,0 +1,595 @@
+"""Writes of the harvest: automatic theming and every curation change, each undoable.
+
+Every change runs through ``_curate``: it locks the event's ``EventHarvest`` row (so two
+harvesters' changes are applied one after the other), snapshots the harvest before and
+after, records a ``CurationChange`` for undo, bumps the version and, once committed,
+tells the other harvesters' pages to refresh.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from cafes.models import ChatMessage, Note
+from events.models import Event
+from harvest.errors import HarvestError
+from harvest.models import (
+    CurationChange,
+    EventHarvest,
+    ManualRedaction,
+    Theme,
+    ThemeKind,
+    ThemeNote,
+    ThemeSource,
+)
+from harvest.selectors import Redactor, draft_themes, themable_groups
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+MAX_QUOTES = 5
+THEME_FIELDS = [
+    "id",
+    "round_id",
+    "kind",
+    "title",
+    "summary",
+    "position",
+    "is_key",
+    "is_emerging",
+    "is_other",
+    "source",
+    "is_curated",
+]
+MEMBER_FIELDS = ["id", "theme_id", "note_id", "message_id", "is_quote", "is_duplicate", "position"]
+REDACTION_FIELDS = ["id", "note_id", "message_id", "phrase", "created_by_id"]
+
+
+def harvest_group(event_id: int) -> str:
+    """The channel-layer group of an event's curation workspace."""
+    return f"harvest-{event_id}"
+
+
+# --- history and locking ----------------------------------------------------------------
+
+
+def snapshot(*, event: Event) -> dict:
+    """The whole curated state of an event, as plain JSON, for undo."""
+    return {
+        "themes": list(Theme.objects.filter(event=event).order_by("id").values(*THEME_FIELDS)),
+        "members": list(
+            ThemeNote.objects.filter(theme__event=event).order_by("id").values(*MEMBER_FIELDS)
+        ),
+        "redactions": list(
+            ManualRedaction.objects.filter(event=event).order_by("id").values(*REDACTION_FIELDS)
+        ),
+        "conclusions": EventHarvest.objects.filter(event=event)
+        .values_list("conclusions", flat=True)
+        .first()
+        or "",
+    }
+
+
+def _restore(*, event: Event, state: EventHarvest, saved: dict) -> None:
+    notes = set(Note.objects.filter(event=event).values_list("id", flat=True))
+    messages = set(ChatMessage.objects.filter(event=event).values_list("id", flat=True))
+    ThemeNote.objects.filter(theme__event=event).delete()
+    Theme.objects.filter(event=event).exclude(id__in=[t["id"] for t in saved["themes"]]).delete()
+    for row in saved["themes"]:
+        Theme.objects.update_or_create(id=row["id"], defaults={**row, "event": event})
+    ThemeNote.objects.bulk_create(
+        ThemeNote(**row)
+        for row in saved["members"]
+        if (row["note_id"] in notes) or (row["message_id"] in messages)
+    )
+    ManualRedaction.objects.filter(event=event).delete()
+    ManualRedaction.objects.bulk_create(
+        ManualRedaction(event=event, **row)
+        for row in saved["redactions"]
+        if row["note_id"] in notes | {None} and row["message_id"] in messages | {None}
+    )
+    state.conclusions = saved["conclusions"]
+
+
+def _lock(event: Event) -> EventHarvest:
+    EventHarvest.objects.get_or_create(event=event)
+    return EventHarvest.objects.select_for_update().get(event=event)
+
+
+def _broadcast(event: Event, version: int, description: str, user) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass  # the usual case: a sync service in a thread of its own
+    else:
+        # Called from a thread that runs an event loop (a script or test driving a
+        # browser): pages still catch up when they next refresh, or by polling.
+        logger.warning("Harvest change %s of event %s not broadcast: event loop", version, event.id)
+        return
+    async_to_sync(layer.group_send)(
+        harvest_group(event.id),
+        {
+            "type": "harvest.changed",
+            "version": version,
+            "description": description,
+            "by": user.get_username() if user else "",
+        },
+    )
+
+
+def _curate(
+    *,
+    event: Event,
+    user: AbstractBaseUser | None,
+    action: str,
+    description: str,
+    change: Callable[[EventHarvest], T],
+) -> T:
+    with transaction.atomic():
+        state = _lock(event)
+        before = snapshot(event=event)
+        result = change(state)
+        state.version += 1
+        state.save()
+        CurationChange.objects.create(
+            event=event,
+            user=user if user and user.is_authenticated else None,
+            action=action,
+            description=description[:300],
+            before=before,
+            after=snapshot(event=event),
+            version=state.version,
+        )
+        version = state.version
+        transaction.on_commit(lambda: _broadcast(event, version, description, user))
+    return result
+
+
+def _fresh_theme(theme: Theme, *, event: Event | None = None) -> Theme:
+    """Re-read a theme under the lock; another harvester may have merged it away."""
+    try:
+        fresh = Theme.objects.select_for_update().get(pk=theme.pk)
+    except Theme.DoesNotExist:
+        raise HarvestError(
+            "That theme no longer exists: another harvester merged or replaced it. "
+            "The page now shows the latest themes."
+        ) from None
+    if event is not None and fresh.event_id != event.id:
+        raise HarvestError("That theme belongs to another event.")
+    return fresh
+
+
+def _fresh_member(member: ThemeNote) -> ThemeNote:
+    try:
+        return ThemeNote.objects.select_for_update().select_related("theme").get(pk=member.pk)
+    except ThemeNote.DoesNotExist:
+        raise HarvestError(
+            "That note is no longer in a theme: the themes were rebuilt or undone. "
+            "The page now shows the latest themes."
+        ) from None
+
+
+def _touch(*themes: Theme) -> None:
+    for theme in themes:
+        theme.is_curated = True
+        theme.save()
+
+
+def _renumber(themes: Iterable[Theme]) -> None:
+    for position, theme in enumerate(themes):
+        if theme.position != position:
+            theme.position = position
+            theme.save(update_fields=["position", "updated_at"])
+
+
+def _siblings(theme: Theme):
+    """The themes shown in the same row as ``theme``: same event, kind and round."""
+    return Theme.objects.filter(event_id=theme.event_id, kind=theme.kind, round_id=theme.round_id)
+
+
+def _next_member_position(theme: Theme) -> int:
+    top = theme.members.aggregate(top=Max("position"))["top"]
+    return 0 if top is None else top + 1
+
+
+# --- automatic theming ------------------------------------------------------------------
+
+
+def build_themes(
+    *, event: Event, replace_curated: bool = False, user: AbstractBaseUser | None = None
+) -> list[Theme]:
+    """Group the event's notes and plenary chat into themes, per round.
+
+    Themes a harvester has changed are kept, with their notes, unless ``replace_curated``:
+    only the other notes are themed again. Can be undone like any curation change.
+    """
+
+    def change(state: EventHarvest) -> list[Theme]:
+        stale = Theme.objects.filter(event=event)
+        if not replace_curated:
+            stale = stale.filter(is_curated=False)
+        stale.delete()
+        placed_notes = set(
+            ThemeNote.objects.filter(theme__event=event, note__isnull=False).values_list(
+                "note_id", flat=True
+            )
+        )
+        placed_messages = set(
+            ThemeNote.objects.filter(theme__event=event, message__isnull=False).values_list(
+                "message_id", flat=True
+            )
+        )
+        redactor = Redactor(event)
+        created = []
+        for group in themable_groups(event=event):
+            placed = placed_notes if group.kind == ThemeKind.NOTES else placed_messages
+            group.items = [obj for obj in group.items if obj.id not in placed]
+            if not group.items:
+                continue
+            start = Theme.objects.filter(
+                event=event, kind=group.kind, round_id=group.round_id
+            ).aggregate(top=Max("position"))["top"]
+            start = 0 if start is None else start + 1
+            for offset, draft in enumerate(draft_themes(group=group, redactor=redactor)):
+                theme = Theme.objects.create(
+                    event=event,
+                    round_id=group.round_id,
+                    kind=group.kind,
+                    title=draft.title[:200],
+                    summary=draft.summary,
+                    position=start + offset,
+                    is_other=draft.is_other,
+                    source=ThemeSource.AUTO,
+                )
+                field = "note_id" if group.kind == ThemeKind.NOTES else "message_id"
+                ThemeNote.objects.bulk_create(
+                    ThemeNote(
+                        theme=theme,
+                        position=position,
+                        is_quote=key in draft.quotes,
+                        is_duplicate=key in draft.duplicates,
+                        **{field: key},
+                    )
+                    for position, key in enumerate(draft.keys)
+                )
+                created.append(theme)
+        return created
+
+    what = "all themes" if replace_curated else "automatic themes"
+    return _curate(
+        event=event,
+        user=user,
+        action="build",
+        description=f"Re-ran automatic theming ({what})",
+        change=change,
+    )
+
+
+def has_curated_themes(*, event: Event) -> bool:
+    return Theme.objects.filter(event=event, is_curated=True).exists()
+
+
+# --- curation ---------------------------------------------------------------------------
+
+
+def rename_theme(*, theme: Theme, title: str, user: AbstractBaseUser | None) -> Theme:
+    title = " ".join(title.split())
+    if not title:
+        raise HarvestError("Give the theme a title of a few words.")
+    if len(title) > 200:
+        raise HarvestError("A theme title must be at most 200 characters.")
+
+    def change(state: EventHarvest) -> Theme:
+        fresh = _fresh_theme(theme)
+        fresh.title = title
+        fresh.is_other = False
+        _touch(fresh)
+        return fresh
+
+    return _curate(
+        event=theme.event,
+        user=user,
+        action="rename",
+        description=f"Renamed “{theme.title}” to “{title}”",
+        change=change,
+    )
+
+
+def rewrite_summary(*, theme: Theme, summary: str, user: AbstractBaseUser | None) -> Theme:
+    summary = summary.strip()
+    if len(summary) > 1000:
+        raise HarvestError("A theme summary must be at most 1000 characters: one sentence.")
+
+    def change(state: EventHarvest) -> Theme:
+        fresh = _fresh_theme(theme)
+        fresh.summary = summary
+        _touch(fresh)
+        return fresh
+
+    return _curate(
+        event=theme.event,
+        user=user,
+        action="summary",
+        description=f"Rewrote the summary of “{theme.title}”",
+        change=change,
+    )
+
+
+def merge_themes(*, source: Theme, target: Theme, user: AbstractBaseUser | None) -> Theme:
+    """Move every note of ``source`` into ``target`` and remove ``source``."""
+    if source.pk == target.pk:
+        raise HarvestError("Choose another theme to merge into.")
+
+    def change(state: EventHarvest) -> Theme:
+        src, dst = _fresh_theme(source), _fresh_theme(target, event=source.event)
+        if (src.kind, src.round_id) != (dst.kind, dst.round_id):
+            raise HarvestError("Only themes of the same round (notes or chat) can be merged.")
+        position = _next_member_position(dst)
+        for offset, member in enumerate(src.members.order_by("position", "id")):
+            member.theme = dst
+            member.position = position + offset
+            member.save()
+        src.delete()
+        dst.is_other = False
+        _touch(dst)
+        _renumber(_siblings(dst).order_by("is_other", "position", "id"))
+        return dst
+
+    return _curate(
+        event=source.event,
+        user=user,
+        action="merge",
+        description=f"Merged “{source.title}” into “{target.title}”",
+        change=change,
+    )
+
+
+def split_theme(
+    *, theme: Theme, members: list[ThemeNote], title: str, user: AbstractBaseUser | None
+) -> Theme:
+    """Make a new theme, right after ``theme``, from some of its notes."""
+    title = " ".join(title.split()) or "New theme"
+    if not members:
+        raise HarvestError("Select the notes that should form the new theme.")
+
+    def change(state: EventHarvest) -> Theme:
+        old = _fresh_theme(theme)
+        chosen = list(
+            ThemeNote.objects.select_for_update()
+            .filter(pk__in=[m.pk for m in members], theme=old)
+            .order_by("position", "id")
+        )
+        if len(chosen) != len(members):
+            raise HarvestError("Some selected notes are no longer in this theme; try again.")
+        new = Theme.objects.create(
+            event=old.event,
+            round_id=old.round_id,
+            kind=old.kind,
+            title=title[:200],
+            position=old.position,
+            source=ThemeSource.MANUAL,
+            is_curated=True,
+        )
+        for position, member in enumerate(sorted(chosen, key=lambda m: (m.position, m.id))):
+            member.theme = new
+            member.position = position
+            member.save()
+        _touch(old)
+        rest = [t for t in _siblings(old).order_by("is_other", "position", "id") if t.pk != new.pk]
+        rest.insert(rest.index(old) + 1, new)
+        _renumber(rest)
+        return new
+
+    return _curate(
+        event=theme.event,
+        user=user,
+        action="split",
+        description=f"Split {len(members)} note(s) from “{theme.title}” into “{title}”",
+        change=change,
+    )
+
+
+def move_note(
+    *,
+    member: ThemeNote,
+    target: Theme,
+    position: int | None = None,
+    user: AbstractBaseUser | None,
+) -> ThemeNote:
+    """Move a note (or chat message) to another theme of the same round; at the end of
+    it unless ``position`` says where."""
+
+    def change(state: EventHarvest) -> ThemeNote:
+        fresh = _fresh_member(member)
+        dst = _fresh_theme(target, event=fresh.theme.event)
+        src = fresh.theme
+        if (src.kind, src.round_id) != (dst.kind, dst.round_id):
+            raise HarvestError("A note can only move to a theme of the same round.")
+        others = list(dst.members.exclude(pk=fresh.pk).order_by("position", "id"))
+        at = len(others) if position is None else max(0, min(position, len(others)))
+        others.insert(at, fresh)
+        fresh.theme = dst
+        for index, m in enumerate(others):
+            if m.position != index or m.pk == fresh.pk:
+                m.position = index
+                m.save()
+        _touch(src, dst)
+        return fresh
+
+    return _curate(
+        event=target.event,
+        user=user,
+        action="move",
+        description=f"Moved a note to “{target.title}”",
+        change=change,
+    )
+
+
+def set_quote(*, member: ThemeNote, is_quote: bool, user: AbstractBaseUser | None) -> ThemeNote:
+    """Pin (or unpin) a note as one of its theme's quotes in the report."""
+
+    def change(state: EventHarvest) -> ThemeNote:
+        fresh = _fresh_member(member)
+        pinned = fresh.theme.members.filter(is_quote=True).count()
+        if is_quote and not fresh.is_quote and pinned >= MAX_QUOTES:
+            raise HarvestError(
+                f"A theme shows at most {MAX_QUOTES} quotes; unpin one before pinning another."
+            )
+        fresh.is_quote = is_quote
+        fresh.save()
+        _touch(fresh.theme)
+        return fresh
+
+    return _curate(
+        event=member.theme.event,
+        user=user,
+        action="quote",
+        description=("Pinned" if is_quote else "Unpinned") + " a quote",
+        change=change,
+    )
+
+
+def mark_theme(
+    *,
+    theme: Theme,
+    is_key: bool | None = None,
+    is_emerging: bool | None = None,
+    user: AbstractBaseUser | None,
+) -> Theme:
+    """Mark a theme as a key theme and/or an emerging idea for change (or unmark it)."""
+
+    def change(state: EventHarvest) -> Theme:
+        fresh = _fresh_theme(theme)
+        if is_key is not None:
+            fresh.is_key = is_key
+        if is_emerging is not None:
+            fresh.is_emerging = is_emerging
+        _touch(fresh)
+        return fresh
+
+    flags = []
+    if is_key is not None:
+        flags.append("key theme" if is_key else "not a key theme")
+    if is_emerging is not None:
+        flags.append("emerging idea" if is_emerging else "not an emerging idea")
+    return _curate(
+        event=theme.event,
+        user=user,
+        action="mark",
+        description=f"Marked “{theme.title}” as {' and '.join(flags) or 'unchanged'}",
+        change=change,
+    )
+
+
+def reorder_theme(*, theme: Theme, position: int, user: AbstractBaseUser | None) -> Theme:
+    """Put a theme at ``position`` (0 = first) among the themes of its round."""
+
+    def change(state: EventHarvest) -> Theme:
+        fresh = _fresh_theme(theme)
+        row = [t for t in _siblings(fresh).order_by("is_other", "position", "id") if t != fresh]
+        row.insert(max(0, min(position, len(row))), fresh)
+        _renumber(row)
+        _touch(fresh)
+        return fresh
+
+    return _curate(
+        event=theme.event,
+        user=user,
+        action="reorder",
+        description=f"Moved “{theme.title}” to place {position + 1}",
+        change=change,
+    )
+
+
+def write_conclusions(*, event: Event, text: str, user: AbstractBaseUser | None) -> EventHarvest:
+    text = text.strip()
+    if len(text) > 10000:
+        raise HarvestError("Conclusions must be at most 10,000 characters.")
+
+    def change(state: EventHarvest) -> EventHarvest:
+        state.conclusions = text
+        return state
+
+    return _curate(
+        event=event,
+        user=user,
+        action="conclusions",
+        description="Updated the conclusions",
+        change=change,
+    )
+
+
+def redact_phrase(
+    *,
+    event: Event,
+    phrase: str,
+    note: Note | None = None,
+    message: ChatMessage | None = None,
+    user: AbstractBaseUser | None,
+) -> ManualRedaction:
+    """Redact a phrase by hand: in one note or chat message, or everywhere in the event."""
+    phrase = " ".join(phrase.split())
+    if len(phrase) < 2:
+        raise HarvestError("Type the words to redact, at least two characters.")
+    if len(phrase) > 200:
+        raise HarvestError("Redact at most 200 characters at a time.")
+    for obj in (note, message):
+        if obj is not None and obj.event_id != event.id:
+            raise HarvestError("That note belongs to another event.")
+    if note is not None and phrase.casefold() not in note.text.casefold():
+        raise HarvestError("That phrase is not in the note; copy it exactly.")
+    if message is not None and phrase.casefold() not in message.text.casefold():
+        raise HarvestError("That phrase is not in the message; copy it exactly.")
+
+    def change(state: EventHarvest) -> ManualRedaction:
+        redaction = ManualRedaction(
+            event=event,
+            note=note,
+            message=message,
+            phrase=phrase,
+            created_by=user if user and user.is_authenticated else None,
+        )
+        redaction.full_clean()
+        redaction.save()
+        return redaction
+
+    where = "in a note" if note or message else "everywhere"
+    return _curate(
+        event=event,
+        user=user,
+        action="redact",
+        description=f"Redacted a phrase {where}",
+        change=change,
+    )
+
+
+def undo_last_change(*, event: Event, user: AbstractBaseUser | None) -> CurationChange:
+    """Put the harvest back as it was before its latest change that is not yet undone."""
+    with transaction.atomic():
+        state = _lock(event)
+        last = (
+            CurationChange.objects.select_for_update()
+            .filter(event=event, undone_at__isnull=True)
+            .order_by("-id")
+            .first()
+        )
+        if last is None:
+            raise HarvestError("There is nothing to undo.")
+        _restore(event=event, state=state, saved=last.before)
+        state.version += 1
+        state.save()
+        last.undone_at = timezone.now()
+        last.save(update_fields=["undone_at"])
+        version, description = state.version, f"Undid: {last.description}"
+        transaction.on_commit(lambda: _broadcast(event, version, description, user))
+    return last

@@ -1,0 +1,13 @@
+"""URL routes of the harvest app: the curation workspace and the series view."""
+
+from django.urls import path
+
+from harvest import views
+
+app_name = "harvest"
+urlpatterns = [
+    path("events/<slug:slug>/harvest/", views.workspace, name="workspace"),
+    path("events/<slug:slug>/harvest/board/", views.board, name="board"),
+    path("events/<slug:slug>/harvest/act/<str:action>/", views.act, name="act"),
+    path("series/<slug:slug>/harvest/", views.series, name="series"),
+]

@@ -1,0 +1,189 @@
+"""Thin views of the curation workspace and the series view: parse, authorise, call a
+service, render the board again."""
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+
+from events.models import Event, Series
+from events.permissions import can_curate_harvest, can_watch_event, series_roles
+from harvest import services
+from harvest.errors import HarvestError
+from harvest.models import Theme, ThemeNote
+from harvest.selectors import (
+    explore_events,
+    harvest_version,
+    last_change,
+    series_columns,
+    unthemed_count,
+    workspace_rows,
+)
+
+
+def _event_for_curation(request: HttpRequest, slug: str) -> Event:
+    event = get_object_or_404(Event, slug=slug)
+    if not can_curate_harvest(request.user, event):
+        raise PermissionDenied("Only the event's facilitators curate its harvest.")
+    return event
+
+
+def _board_context(event: Event) -> dict:
+    return {
+        "event": event,
+        "rows": workspace_rows(event=event),
+        "version": harvest_version(event=event),
+        "last_change": last_change(event=event),
+        "unthemed": unthemed_count(event=event),
+        "conclusions": getattr(getattr(event, "harvest", None), "conclusions", ""),
+        "has_curated": services.has_curated_themes(event=event),
+    }
+
+
+@login_required
+@require_GET
+def workspace(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_for_curation(request, slug)
+    return render(request, "harvest/workspace.html", _board_context(event))
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest, slug: str) -> HttpResponse:
+    """The board alone, for live refresh; 204 when the client already has this version."""
+    event = _event_for_curation(request, slug)
+    if request.GET.get("since") == str(harvest_version(event=event)):
+        return HttpResponse(status=204)
+    return render(request, "harvest/_board.html", _board_context(event))
+
+
+def _theme(event: Event, value: str | None) -> Theme:
+    try:
+        return Theme.objects.get(event=event, pk=int(value or ""))
+    except (ValueError, Theme.DoesNotExist):
+        raise HarvestError(
+            "That theme no longer exists; the page now shows the latest themes."
+        ) from None
+
+
+def _member(event: Event, value: str | None) -> ThemeNote:
+    try:
+        return ThemeNote.objects.select_related("theme").get(
+            theme__event=event, pk=int(value or "")
+        )
+    except (ValueError, ThemeNote.DoesNotExist):
+        raise HarvestError(
+            "That note is no longer in a theme; the page now shows the latest themes."
+        ) from None
+
+
+def _flag(value: str | None) -> bool | None:
+    return None if value is None else value in {"1", "true", "on"}
+
+
+def _int(value: str | None, default: int | None = None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else default
+    except ValueError:
+        raise HarvestError("A position must be a whole number.") from None
+
+
+def _rebuild(event: Event, post, user) -> None:
+    mode = post.get("mode", "")
+    if services.has_curated_themes(event=event) and mode not in {"keep", "replace"}:
+        raise HarvestError(
+            "Some themes were curated by hand. Choose whether to keep them or replace them."
+        )
+    services.build_themes(event=event, replace_curated=mode == "replace", user=user)
+
+
+def _redact(event: Event, post, user) -> None:
+    member = _member(event, post.get("member")) if post.get("member") else None
+    everywhere = post.get("everywhere") in {"1", "on"}
+    services.redact_phrase(
+        event=event,
+        phrase=post.get("phrase", ""),
+        note=member.note if member and not everywhere else None,
+        message=member.message if member and not everywhere else None,
+        user=user,
+    )
+
+
+ACTIONS: dict[str, Callable] = {
+    "rename": lambda e, p, u: services.rename_theme(
+        theme=_theme(e, p.get("theme")), title=p.get("title", ""), user=u
+    ),
+    "summary": lambda e, p, u: services.rewrite_summary(
+        theme=_theme(e, p.get("theme")), summary=p.get("summary", ""), user=u
+    ),
+    "merge": lambda e, p, u: services.merge_themes(
+        source=_theme(e, p.get("theme")), target=_theme(e, p.get("target")), user=u
+    ),
+    "split": lambda e, p, u: services.split_theme(
+        theme=_theme(e, p.get("theme")),
+        members=[_member(e, m) for m in p.getlist("members")],
+        title=p.get("title", ""),
+        user=u,
+    ),
+    "move": lambda e, p, u: services.move_note(
+        member=_member(e, p.get("member")),
+        target=_theme(e, p.get("target")),
+        position=_int(p.get("position")),
+        user=u,
+    ),
+    "quote": lambda e, p, u: services.set_quote(
+        member=_member(e, p.get("member")), is_quote=bool(_flag(p.get("on"))), user=u
+    ),
+    "mark": lambda e, p, u: services.mark_theme(
+        theme=_theme(e, p.get("theme")),
+        is_key=_flag(p.get("is_key")),
+        is_emerging=_flag(p.get("is_emerging")),
+        user=u,
+    ),
+    "reorder": lambda e, p, u: services.reorder_theme(
+        theme=_theme(e, p.get("theme")), position=_int(p.get("position"), 0), user=u
+    ),
+    "conclusions": lambda e, p, u: services.write_conclusions(
+        event=e, text=p.get("text", ""), user=u
+    ),
+    "redact": _redact,
+    "undo": lambda e, p, u: services.undo_last_change(event=e, user=u),
+    "rebuild": _rebuild,
+}
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    """Apply one curation change and answer with the new board (or the error, status 400)."""
+    event = _event_for_curation(request, slug)
+    if action not in ACTIONS:
+        return HttpResponse("Unknown action.", status=404, content_type="text/plain")
+    try:
+        ACTIONS[action](event, request.POST, request.user)
+    except HarvestError as error:
+        response = render(request, "harvest/_board.html", _board_context(event), status=400)
+        response["X-Harvest-Error"] = quote(" ".join(error.messages))
+        return response
+    response = render(request, "harvest/_board.html", _board_context(event))
+    change = last_change(event=event)
+    message = "Undone." if action == "undo" else (change.description if change else "Saved.")
+    response["X-Harvest-Message"] = quote(message)
+    return response
+
+
+@login_required
+@require_GET
+def series(request: HttpRequest, slug: str) -> HttpResponse:
+    series = get_object_or_404(Series, slug=slug)
+    allowed = series_roles(request.user, series) or any(
+        can_watch_event(request.user, event) for event in explore_events(series=series)
+    )
+    if not allowed:
+        raise PermissionDenied("Only staff of the series see its harvest.")
+    columns = series_columns(series=series)
+    return render(request, "harvest/series.html", {"series": series, "columns": columns})

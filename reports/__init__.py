@@ -1,0 +1,1 @@
+"""Report versions, the Celery job that compiles them, renderers and audited downloads."""

@@ -1,0 +1,4 @@
+"""URL routes of the reports app."""
+
+app_name = "reports"
+urlpatterns: list = []

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Start the ASGI server (HTTP + websockets) and a real Celery worker together.
+# Ctrl-C (or either process dying) stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${PORT:-8000}"
+BIN=.venv/bin
+
+cleanup() {
+  trap - EXIT INT TERM
+  kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+pids=()
+"$BIN/celery" -A config worker --beat --loglevel=INFO --concurrency=2 \
+  --schedule var/celerybeat-schedule &
+pids+=($!)
+"$BIN/uvicorn" config.asgi:application --host 127.0.0.1 --port "$PORT" --log-level info &
+pids+=($!)
+
+echo
+echo "  Bridgework is running at http://127.0.0.1:${PORT}/   (Ctrl-C to stop)"
+echo "  Health: http://127.0.0.1:${PORT}/healthz"
+echo
+wait -n

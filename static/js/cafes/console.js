@@ -1,0 +1,227 @@
+// The facilitator console: every table live, and the controls that run the event. The review
+// team sees the same page without the controls.
+
+import { bindChatForm, renderChat } from "./chat.js";
+import { LiveConnection } from "./live.js";
+import { applyEventNews } from "./news.js";
+import {
+  $,
+  KIND_LABELS,
+  announce,
+  el,
+  personItem,
+  renderBroadcast,
+  replaceChildren,
+  roundLine,
+  show,
+  showStatus,
+  startCountdown,
+  timeOf,
+  upsert,
+} from "./ui.js";
+
+const root = $("console");
+let state = null;
+
+function complain(frame) {
+  const node = $("console-error");
+  node.textContent = frame.message;
+  node.hidden = false;
+  window.setTimeout(() => {
+    node.hidden = true;
+  }, 8000);
+}
+
+const connection = new LiveConnection(root.dataset.liveUrl, {
+  onState(frame) {
+    state = frame;
+    render();
+  },
+  onUpdate: applyUpdate,
+  onPresence(frame) {
+    const table = state && state.tables.find((t) => t.id === frame.table);
+    if (table) {
+      table.people = frame.people;
+      renderTables();
+    }
+  },
+  onStatus: showStatus,
+  onError: complain,
+});
+
+const tick = startCountdown(() => state, connection);
+
+function run(type, fields = {}) {
+  return connection.write(type, fields).catch(complain);
+}
+
+function applyUpdate(update) {
+  if (!state) return;
+  const { kind, payload } = update;
+  const table = state.tables.find((t) => t.id === update.table);
+  if (kind === "note" && table) {
+    if (payload.note.round === state.current_round) {
+      upsert(table.notes, payload.note, (n) => n.status === "visible" || n.status === "hidden");
+      table.note_count = table.notes.filter((n) => n.status === "visible").length;
+      table.last_note_at = payload.note.created_at;
+    }
+    renderTables();
+  } else if (kind === "priority" && table) {
+    upsert(table.priorities, payload.priority, () => payload.action !== "removed");
+    renderTables();
+  } else {
+    const redraw = applyEventNews(state, update);
+    if (redraw === "chat") renderChat(state, connection);
+    else if (redraw === "all") render();
+    else if (redraw === "broadcast") {
+      renderBroadcast(state);
+      announce(`Sent to every table: ${payload.text}`);
+    }
+  }
+}
+
+function render() {
+  const canRun = state.me.can_run;
+  $("round-line").textContent = roundLine(state);
+  show($("read-only"), !canRun);
+  show($("controls"), canRun);
+  show($("start-row"), !state.cafe);
+  const pending = state.rounds.filter((r) => r.status === "pending");
+  const anyOpen = state.rounds.some((r) => r.status === "open");
+  show($("open-form"), Boolean(state.cafe) && pending.length > 0 && !anyOpen);
+  replaceChildren(
+    $("open-number"),
+    pending.map((r) => el("option", { value: r.number, text: `Round ${r.number}: ${r.prompt}` })),
+  );
+  show($("round-controls"), anyOpen);
+  show($("phase-controls"), Boolean(state.cafe) && !anyOpen);
+  show($("open-strategy").closest(".field"), pending.length > 0 && pending[0].number > 1);
+  tick();
+  renderBroadcast(state);
+  renderTables();
+  renderChat(state, connection);
+}
+
+function moveControl(person, table) {
+  const id = `move-${person.participant}`;
+  const select = el(
+    "select",
+    { id, dataset: { focus: id } },
+    state.tables.map((t) => el("option", { value: t.id, selected: t.id === table.id, text: t.label })),
+  );
+  return el(
+    "span",
+    { class: "move" },
+    el("label", { for: id, class: "visually-hidden", text: `Move ${person.name} to` }),
+    select,
+    el("button", {
+      type: "button",
+      class: "button button--small button--secondary",
+      dataset: { focus: `${id}-go` },
+      text: "Move",
+      onclick: () => run("seat.move", { participant_id: person.participant, table_id: Number(select.value) }),
+    }),
+  );
+}
+
+function tableCard(table) {
+  const canRun = state.me.can_run;
+  const here = table.people.filter((p) => p.present).length;
+  const byKind = Object.keys(KIND_LABELS)
+    .map((kind) => [kind, table.notes.filter((n) => n.kind === kind && n.status === "visible").length])
+    .filter(([, n]) => n);
+  return el(
+    "article",
+    { class: "console-table card", "aria-labelledby": `table-${table.id}-title` },
+    el(
+      "header",
+      { class: "console-table-head" },
+      el("h3", { id: `table-${table.id}-title`, text: table.label }),
+      el("span", { class: "badge", text: `${table.note_count} ${table.note_count === 1 ? "note" : "notes"}` }),
+    ),
+    el(
+      "p",
+      { class: "muted" },
+      table.host ? `Host: ${table.host} · ` : "",
+      `${here} of ${table.people.length} connected`,
+      table.last_note_at ? ` · last note ${timeOf(table.last_note_at)}` : "",
+    ),
+    byKind.length
+      ? el("p", { class: "kinds" }, byKind.map(([kind, n]) => el("span", { class: `tag tag--${kind}`, text: `${KIND_LABELS[kind]} ${n}` })))
+      : null,
+    el(
+      "ul",
+      { class: "people-list" },
+      table.people.map((person) =>
+        personItem(person, canRun && person.participant ? moveControl(person, table) : null),
+      ),
+    ),
+    table.priorities.length
+      ? el(
+          "div",
+          { class: "console-priorities" },
+          el("h4", { text: "Priorities" }),
+          el(
+            "ol",
+            {},
+            [...table.priorities]
+              .sort((a, b) => b.votes - a.votes)
+              .map((p) => el("li", {}, el("span", { text: p.text }), el("strong", { text: ` · ${p.votes} ${p.votes === 1 ? "vote" : "votes"}` }))),
+          ),
+        )
+      : null,
+    el(
+      "details",
+      { class: "console-notes" },
+      el("summary", { text: "Read this table's notes" }),
+      el(
+        "ul",
+        { class: "note-list" },
+        table.notes.map((n) =>
+          el(
+            "li",
+            { class: `note note--${n.kind}${n.status === "hidden" ? " note--hidden" : ""}` },
+            el("p", { class: "note-text", text: n.text }),
+            el("p", { class: "note-meta muted", text: `${n.author} · ${KIND_LABELS[n.kind]}` }),
+          ),
+        ),
+      ),
+    ),
+    el("p", {}, el("a", { href: `${root.dataset.tableUrl}?table=${table.id}`, text: `Open ${table.label} as its host` })),
+  );
+}
+
+function renderTables() {
+  replaceChildren($("tables"), state.tables.map(tableCard));
+}
+
+$("start-cafe").addEventListener("click", () => run("cafe.start"));
+$("open-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const minutes = Number($("open-minutes").value);
+  run("round.open", {
+    number: Number($("open-number").value),
+    minutes: minutes > 0 ? minutes : null,
+    strategy: $("open-strategy").value,
+  });
+});
+$("close-round").addEventListener("click", () => {
+  if (window.confirm("Close this round for every table?")) run("round.close");
+});
+for (const button of document.querySelectorAll("[data-extend]")) {
+  button.addEventListener("click", () => run("round.extend", { minutes: Number(button.dataset.extend) }));
+}
+for (const button of document.querySelectorAll("[data-phase]")) {
+  button.addEventListener("click", () => run("cafe.phase", { phase: button.dataset.phase }));
+}
+$("broadcast-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const box = $("broadcast-text");
+  const text = box.value.trim();
+  if (!text) return;
+  run("broadcast", { text }).then(() => {
+    box.value = "";
+  });
+});
+
+bindChatForm(connection);

@@ -1,0 +1,463 @@
+// A participant's (or table host's) café table: prompt, countdown, live notes, read-back,
+// priorities, chat and the closing questions, all from the live connection.
+
+import { bindChatForm, renderChat } from "./chat.js";
+import { LiveConnection } from "./live.js";
+import { applyEventNews } from "./news.js";
+import {
+  $,
+  KIND_LABELS,
+  announce,
+  currentRound,
+  el,
+  personItem,
+  renderBroadcast,
+  replaceChildren,
+  roundLine,
+  show,
+  showError,
+  showStatus,
+  startCountdown,
+  upsert,
+} from "./ui.js";
+
+const root = $("cafe");
+let state = null;
+let editing = null; // the id of the note being edited, if any
+
+const connection = new LiveConnection(
+  root.dataset.liveUrl,
+  {
+    onState(frame) {
+      const firstTime = state === null;
+      const tableChanged = state && state.table?.id !== frame.table?.id;
+      state = frame;
+      render();
+      if (!firstTime && tableChanged && state.table) {
+        announce(`You are now at ${state.table.label}.`);
+      }
+    },
+    onUpdate: applyUpdate,
+    onPresence(frame) {
+      if (state && state.table && frame.table === state.table.id) {
+        state.table.people = frame.people;
+        renderPeople();
+      }
+    },
+    onStatus: showStatus,
+    onError(frame) {
+      announce(frame.message);
+    },
+  },
+  { tableId: root.dataset.tableId ? Number(root.dataset.tableId) : null },
+);
+
+const tick = startCountdown(() => state, connection);
+
+function myNote(note) {
+  if (state.me.participant) return note.participant === state.me.participant;
+  return note.participant === null && state.me.can_moderate;
+}
+
+function noteVisibleHere(note) {
+  if (note.status === "visible") return true;
+  return note.status === "hidden" && state.me.can_moderate;
+}
+
+function applyUpdate(update) {
+  if (!state) return;
+  const { kind, payload } = update;
+  if (kind === "note") {
+    const note = payload.note;
+    if (!state.table || note.table !== state.table.id) return;
+    if (note.round === state.current_round) {
+      const isNew = !state.notes.some((n) => n.id === note.id);
+      upsert(state.notes, note, noteVisibleHere);
+      if (isNew && payload.action === "posted" && !myNote(note)) {
+        announce(`New note from ${note.author || "someone"}: ${note.text}`);
+      }
+      renderNotes();
+    } else if (state.read_back && note.round === state.read_back.round) {
+      upsert(state.read_back.notes, note, (n) => n.status === "visible");
+      renderReadBack();
+    }
+  } else if (kind === "read_back") {
+    if (state.read_back && state.table && payload.read_back.table === state.table.id) {
+      state.read_back.summary = payload.read_back;
+      renderReadBack();
+    }
+  } else if (kind === "priority") {
+    if (!state.table || payload.priority.table !== state.table.id) return;
+    upsert(state.priorities, payload.priority, () => payload.action !== "removed");
+    renderPriorities();
+  } else {
+    redrawEventNews(update);
+  }
+}
+
+function redrawEventNews(update) {
+  const redraw = applyEventNews(state, update);
+  if (redraw === "chat") renderChat(state, connection);
+  else if (redraw === "broadcast") renderBroadcast(state);
+  else if (redraw === "all") {
+    if (update.kind === "round") announce(`${roundLine(state)}.`);
+    render();
+  }
+}
+
+function render() {
+  if (!state) return;
+  const round = currentRound(state);
+  const phase = state.cafe ? state.cafe.phase : null;
+  const seated = Boolean(state.table);
+  $("cafe-title").textContent = seated ? state.table.label : "Your table";
+  $("round-line").textContent = roundLine(state);
+  show($("prompt-panel"), Boolean(round) && phase !== "closing" && phase !== "ended");
+  $("prompt").textContent = round ? round.prompt : "";
+  const waiting = !state.cafe || (phase === "seated" && round && round.status === "pending");
+  show($("waiting-panel"), waiting || (state.cafe && !seated && !state.me.can_watch));
+  if (state.cafe && !seated && state.me.participant) {
+    $("waiting-text").textContent = "We are finding you a seat. This takes a moment.";
+  }
+  const open = Boolean(round) && round.status === "open";
+  show($("post-panel"), seated && phase !== "closing" && phase !== "ended");
+  show($("note-form"), open);
+  show($("post-closed"), !open);
+  show($("notes-panel"), seated && phase !== "closing" && phase !== "ended");
+  show($("people-panel"), seated);
+  const inPriorities = open && round.number === state.priorities_round && seated;
+  show($("priorities-panel"), inPriorities || (seated && state.priorities.length > 0));
+  show($("priority-form"), inPriorities);
+  show($("closing-panel"), state.me.participant && (phase === "closing" || phase === "ended"));
+  document.body.classList.toggle("is-plenary", phase === "plenary");
+  tick();
+  renderBroadcast(state);
+  renderNotes();
+  renderPeople();
+  renderReadBack();
+  renderPriorities();
+  renderChat(state, connection);
+  renderQuestions();
+}
+
+function noteCard(note) {
+  const round = currentRound(state);
+  const open = round && round.status === "open" && note.round === round.number;
+  const actions = [];
+  if (myNote(note) && open) {
+    actions.push(
+      el("button", {
+        type: "button",
+        class: "link-button",
+        text: "Edit",
+        dataset: { focus: `edit-${note.id}` },
+        "aria-label": `Edit your note: ${note.text.slice(0, 40)}`,
+        onclick: () => startEditing(note),
+      }),
+    );
+  }
+  if (myNote(note)) {
+    actions.push(
+      el("button", {
+        type: "button",
+        class: "link-button",
+        text: "Withdraw",
+        dataset: { focus: `withdraw-${note.id}` },
+        onclick: () => {
+          if (window.confirm("Withdraw this note? It will be removed for everyone.")) {
+            connection.write("note.withdraw", { note_id: note.id });
+          }
+        },
+      }),
+    );
+  }
+  if (state.me.can_moderate) {
+    actions.push(
+      el("button", {
+        type: "button",
+        class: "link-button",
+        text: note.status === "hidden" ? "Show" : "Hide",
+        dataset: { focus: `hide-${note.id}` },
+        onclick: () =>
+          connection.write("note.hide", { note_id: note.id, hidden: note.status !== "hidden" }),
+      }),
+      el("button", {
+        type: "button",
+        class: "link-button",
+        text: "Tag",
+        dataset: { focus: `tag-${note.id}` },
+        onclick: () => {
+          const answer = window.prompt("Tags, separated by commas", note.tags.join(", "));
+          if (answer === null) return;
+          const tags = answer.split(",").map((t) => t.trim()).filter(Boolean);
+          connection.write("note.tag", { note_id: note.id, tags }).catch((e) => announce(e.message));
+        },
+      }),
+    );
+  }
+  const inPriorities = round && round.status === "open" && round.number === state.priorities_round;
+  if (inPriorities && note.status === "visible" && state.priorities.length < 3) {
+    actions.push(
+      el("button", {
+        type: "button",
+        class: "link-button",
+        text: "Make this a priority",
+        dataset: { focus: `prio-${note.id}` },
+        onclick: () =>
+          connection
+            .write("priority.add", { source_note_id: note.id })
+            .catch((e) => showError($("priority-error"), e)),
+      }),
+    );
+  }
+  return el(
+    "li",
+    {
+      class: `note note--${note.kind}${note.status === "hidden" ? " note--hidden" : ""}`,
+      dataset: { noteId: note.id },
+    },
+    el("p", { class: "note-text", text: note.text }),
+    el(
+      "p",
+      { class: "note-meta" },
+      el("span", { text: note.author || "Someone" }),
+      note.edited_at ? el("span", { class: "muted", text: " · edited" }) : null,
+      note.status === "hidden" ? el("span", { class: "badge", text: "Hidden" }) : null,
+      ...note.tags.map((t) => el("span", { class: "tag", text: t })),
+    ),
+    actions.length ? el("div", { class: "note-actions" }, actions) : null,
+  );
+}
+
+function renderNotes() {
+  const notes = state.notes;
+  const groups = Object.entries(KIND_LABELS)
+    .map(([kind, label]) => [kind, label, notes.filter((n) => n.kind === kind)])
+    .filter(([, , list]) => list.length);
+  replaceChildren(
+    $("notes"),
+    groups.map(([kind, label, list]) =>
+      el(
+        "section",
+        { class: `note-group note-group--${kind}`, "aria-label": label },
+        el("h3", { class: "note-group-title", text: `${label} (${list.length})` }),
+        el("ul", { class: "note-list" }, list.map(noteCard)),
+      ),
+    ),
+  );
+  $("notes-count").textContent = String(notes.filter((n) => n.status === "visible").length);
+  show($("notes-empty"), notes.length === 0);
+}
+
+function renderPeople() {
+  if (!state.table) return;
+  replaceChildren(
+    $("people"),
+    state.table.people.map((person) =>
+      personItem(
+        person,
+        state.me.participant === person.participant
+          ? el("span", { class: "muted", text: " (you)" })
+          : null,
+      ),
+    ),
+  );
+}
+
+function renderReadBack() {
+  const readBack = state.read_back;
+  const round = currentRound(state);
+  const visible = Boolean(readBack) && Boolean(state.table) && round && round.status !== "pending";
+  show($("readback-panel"), visible && (readBack.summary || readBack.notes.length || state.me.can_moderate));
+  if (!visible) return;
+  $("readback-heading").textContent = `What this table talked about in round ${readBack.round}`;
+  replaceChildren(
+    $("readback-summary"),
+    readBack.summary
+      ? [el("blockquote", { class: "readback-text", text: readBack.summary.text })]
+      : [el("p", { class: "muted", text: "The host has not written a read-back yet." })],
+  );
+  show($("readback-form"), state.me.can_moderate);
+  $("readback-count").textContent = String(readBack.notes.length);
+  replaceChildren(
+    $("readback-notes"),
+    readBack.notes.map((note) =>
+      el(
+        "li",
+        { class: `note note--${note.kind}` },
+        el("p", { class: "note-text", text: note.text }),
+        el("p", { class: "note-meta muted", text: KIND_LABELS[note.kind] }),
+      ),
+    ),
+  );
+}
+
+function renderPriorities() {
+  const me = state.me.participant;
+  const round = currentRound(state);
+  const open = round && round.status === "open";
+  const sorted = [...state.priorities].sort((a, b) => b.votes - a.votes || a.id - b.id);
+  replaceChildren(
+    $("priorities"),
+    sorted.map((priority) => {
+      const voted = me && priority.voters.includes(me);
+      return el(
+        "li",
+        { class: "priority" },
+        el("p", { class: "priority-text", text: priority.text }),
+        el(
+          "p",
+          { class: "priority-votes" },
+          el("strong", { text: `${priority.votes} ${priority.votes === 1 ? "vote" : "votes"}` }),
+          me && open
+            ? el("button", {
+                type: "button",
+                class: `button button--small${voted ? "" : " button--secondary"}`,
+                "aria-pressed": voted ? "true" : "false",
+                dataset: { focus: `vote-${priority.id}` },
+                text: voted ? "Voted ✓ (take back)" : "Vote for this",
+                onclick: () => connection.write("vote", { priority_id: priority.id, on: !voted }),
+              })
+            : null,
+          open
+            ? el("button", {
+                type: "button",
+                class: "link-button",
+                dataset: { focus: `remove-${priority.id}` },
+                text: "Remove",
+                onclick: () => connection.write("priority.remove", { priority_id: priority.id }),
+              })
+            : null,
+        ),
+      );
+    }),
+  );
+  const full = state.priorities.length >= 3;
+  $("priority-text").disabled = full;
+  $("priority-form").querySelector("button").disabled = full;
+  if (full) $("priority-text").placeholder = "Your table has chosen three priorities";
+}
+
+function renderQuestions() {
+  if (!state.me.participant) return;
+  const container = $("questions");
+  if (container.childElementCount === state.questions.length) return; // keep what is typed
+  replaceChildren(
+    container,
+    state.questions.map((question) => {
+      const id = `question-${question.id}`;
+      const form = el(
+        "form",
+        { class: "form question", dataset: { questionId: question.id } },
+        el(
+          "div",
+          { class: "field" },
+          el("label", { for: id, text: question.text }),
+          el("textarea", { id, name: "text", rows: "3", maxlength: "2000" }),
+          el("p", { class: "error", hidden: true }),
+        ),
+        el(
+          "div",
+          { class: "button-row" },
+          el("button", { type: "submit", class: "button button--secondary", text: "Save answer" }),
+          el("span", { class: "saved muted", role: "status" }),
+        ),
+      );
+      form.querySelector("textarea").value = question.answer || "";
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const text = form.querySelector("textarea").value.trim();
+        if (!text) return;
+        const status = form.querySelector(".saved");
+        status.textContent = "Saving…";
+        connection
+          .write("answer", { question_id: question.id, text })
+          .then(() => {
+            question.answer = text;
+            status.textContent = "Saved";
+            showError(form.querySelector(".error"), null);
+          })
+          .catch((error) => {
+            status.textContent = "";
+            showError(form.querySelector(".error"), error);
+          });
+      });
+      return form;
+    }),
+  );
+  const later = root.dataset.questionnaireUrl;
+  show($("questionnaire-later"), Boolean(later));
+  if (later) $("questionnaire-link").href = later;
+}
+
+function startEditing(note) {
+  editing = note.id;
+  $("note-text").value = note.text;
+  $("note-kind").value = note.kind;
+  $("note-submit").textContent = "Save changes";
+  show($("note-cancel"), true);
+  $("note-text").focus();
+}
+
+function stopEditing() {
+  editing = null;
+  $("note-text").value = "";
+  $("note-submit").textContent = "Post note";
+  show($("note-cancel"), false);
+}
+
+$("note-cancel").addEventListener("click", stopEditing);
+
+$("note-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const box = $("note-text");
+  const text = box.value.trim();
+  const kind = $("note-kind").value;
+  if (!text) {
+    showError($("note-error"), { message: "Please write your note first." });
+    box.focus();
+    return;
+  }
+  showError($("note-error"), null);
+  const fields = { text, kind };
+  if (!state.me.participant && state.table) fields.table_id = state.table.id;
+  const request = editing
+    ? connection.write("note.edit", { note_id: editing, text, kind })
+    : connection.write("note.post", fields);
+  stopEditing();
+  box.value = "";
+  request
+    .then(() => announce("Your note is posted."))
+    .catch((error) => {
+      box.value = text;
+      showError($("note-error"), error);
+      box.focus();
+    });
+});
+
+$("priority-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const box = $("priority-text");
+  const text = box.value.trim();
+  if (!text) return;
+  const fields = { text };
+  if (!state.me.participant && state.table) fields.table_id = state.table.id;
+  box.value = "";
+  showError($("priority-error"), null);
+  connection.write("priority.add", fields).catch((error) => {
+    box.value = text;
+    showError($("priority-error"), error);
+  });
+});
+
+$("readback-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = $("readback-text").value.trim();
+  if (!text || !state.table) return;
+  connection
+    .write("read_back.save", { table_id: state.table.id, text })
+    .then(() => announce("Read-back saved."))
+    .catch((error) => announce(error.message));
+});
+
+bindChatForm(connection);

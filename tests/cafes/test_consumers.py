@@ -1,0 +1,444 @@
+"""The live café socket end to end, through the real ASGI application (origin check,
+session and auth middleware), the channel layer and the database.
+
+On CI these run on PostgreSQL and Redis; ``transaction=True`` so ``on_commit`` really fires.
+"""
+
+import asyncio
+import json
+import uuid
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client
+
+from cafes import services
+from cafes.models import ChatMessage, LiveUpdate, Note, Seat, Table
+from config.asgi import application
+from events.identity import remember_participant
+from events.models import StaffRole
+from tests.cafes.conftest import make_event, staff_viewer
+from tests.factories import ParticipantFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ORIGIN = (b"origin", b"http://localhost")
+
+
+def participant_cookie(participant) -> bytes:
+    session = SessionStore()
+    remember_participant(session, participant)
+    session.save()
+    return f"sessionid={session.session_key}".encode()
+
+
+def staff_cookie(user) -> bytes:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+class Room:
+    """An event with eight participants at two tables, round 1 open, and staff."""
+
+    def __init__(self):
+        self.event = make_event()
+        self.facilitator = staff_viewer(self.event)
+        self.people = [ParticipantFactory(event=self.event, role_code=r) for r in ["BP", "BF"] * 4]
+        services.start_cafe(viewer=self.facilitator)
+        services.open_round(viewer=self.facilitator, number=1)
+        self.tables = list(Table.objects.filter(event=self.event))
+
+        self.seated = [
+            [s.participant for s in Seat.objects.filter(round__number=1, table=table)]
+            for table in self.tables
+        ]
+
+    def at(self, table_index: int):
+        """The people at a table in round 1."""
+        return self.seated[table_index]
+
+
+@pytest.fixture
+def room():
+    return Room()
+
+
+async def connect(cookie: bytes, slug: str, *, origin=ORIGIN) -> WebsocketCommunicator:
+    headers = [origin, (b"cookie", cookie)] if origin else [(b"cookie", cookie)]
+    communicator = WebsocketCommunicator(application, f"/ws/events/{slug}/live/", headers=headers)
+    connected, code = await communicator.connect()
+    assert connected, code
+    return communicator
+
+
+async def frames_until(communicator, wanted: str, *, timeout: float = 5) -> list[dict]:
+    """Every frame up to and including the first of type ``wanted`` (presence skipped)."""
+    frames = []
+    while True:
+        frame = await communicator.receive_json_from(timeout=timeout)
+        if frame["type"] == "presence":
+            continue
+        frames.append(frame)
+        if frame["type"] == wanted:
+            return frames
+
+
+async def hello(communicator, last=None, **extra) -> list[dict]:
+    await communicator.send_json_to({"type": "hello", "last_update_id": last, **extra})
+    return await frames_until(communicator, "synced")
+
+
+async def quiet(communicator, timeout: float = 0.4) -> list[dict]:
+    """Frames that arrive within ``timeout``, other than presence."""
+    frames = []
+    while not await communicator.receive_nothing(timeout=timeout):
+        frame = await communicator.receive_json_from()
+        if frame["type"] != "presence":
+            frames.append(frame)
+    return frames
+
+
+async def join(room: Room, participant) -> WebsocketCommunicator:
+    cookie = await database_sync_to_async(participant_cookie)(participant)
+    communicator = await connect(cookie, room.event.slug)
+    await hello(communicator)
+    return communicator
+
+
+def note_frame(text="We were not listened to", kind="story", **extra) -> dict:
+    return {
+        "type": "note.post",
+        "client_id": str(uuid.uuid4()),
+        "text": text,
+        "kind": kind,
+        **extra,
+    }
+
+
+count = database_sync_to_async(lambda model, **kw: model.objects.filter(**kw).count())
+
+
+async def test_strangers_and_foreign_origins_are_turned_away(room):
+    stranger = WebsocketCommunicator(
+        application, f"/ws/events/{room.event.slug}/live/", headers=[ORIGIN]
+    )
+    connected, code = await stranger.connect()
+    assert not connected
+    assert code == 4403
+
+    cookie = await database_sync_to_async(participant_cookie)(room.people[0])
+    foreign = WebsocketCommunicator(
+        application,
+        f"/ws/events/{room.event.slug}/live/",
+        headers=[(b"origin", b"https://evil.example"), (b"cookie", cookie)],
+    )
+    connected, _ = await foreign.connect()
+    assert not connected
+
+
+async def test_hello_sends_the_participants_table_and_round(room):
+    person = room.at(0)[0]
+    communicator = await join(room, person)
+    await communicator.send_json_to({"type": "hello", "last_update_id": None})
+    state = (await frames_until(communicator, "state"))[-1]
+    assert state["me"]["name"] == person.pseudonym
+    assert state["table"]["id"] == room.tables[0].pk
+    assert {p["name"] for p in state["table"]["people"]} == {p.pseudonym for p in room.at(0)}
+    assert state["current_round"] == 1
+    assert state["rounds"][0]["status"] == "open"
+    assert state["rounds"][0]["ends_at"]
+    assert "tables" not in state  # only staff see every table
+    await communicator.disconnect()
+
+
+async def test_a_note_is_acked_after_commit_and_reaches_only_its_table(room):
+    author, mate = room.at(0)[:2]
+    elsewhere = room.at(1)[0]
+    a, b, c = [await join(room, p) for p in (author, mate, elsewhere)]
+
+    frame = note_frame()
+    await a.send_json_to(frame)
+    frames = await frames_until(a, "ack")
+    ack = frames[-1]
+    assert ack["client_id"] == frame["client_id"]
+    assert await count(Note, pk=ack["id"], text="We were not listened to") == 1
+
+    update = (await frames_until(b, "update"))[-1]
+    assert update["kind"] == "note"
+    assert update["payload"]["note"]["text"] == "We were not listened to"
+    assert update["payload"]["note"]["author"] == author.pseudonym
+    assert update["payload"]["note"]["id"] == ack["id"]
+    assert await quiet(c) == []  # the other table hears nothing
+    for communicator in (a, b, c):
+        await communicator.disconnect()
+
+
+async def test_a_retried_write_is_stored_once_and_acked_with_the_same_id(room):
+    author, mate = room.at(0)[:2]
+    a, b = await join(room, author), await join(room, mate)
+    frame = note_frame()
+    await a.send_json_to(frame)
+    first = (await frames_until(a, "ack"))[-1]
+    await a.send_json_to(frame)
+    second = (await frames_until(a, "ack"))[-1]
+    assert first["id"] == second["id"]
+    assert await count(Note) == 1
+    updates = [f for f in await quiet(b) if f["type"] == "update"]
+    assert len(updates) == 1
+    await a.disconnect()
+    await b.disconnect()
+
+
+async def test_a_reconnecting_client_gets_what_it_missed_exactly_once_in_order(room):
+    me, mate = room.at(0)[:2]
+    other = room.at(1)[0]
+    mine = await join(room, me)
+    await mine.send_json_to(note_frame("before I left"))
+    frames = await frames_until(mine, "ack")
+    frames += await quiet(mine)
+    last_seen = max(f["id"] for f in frames if f["type"] == "update")
+    await mine.disconnect()
+
+    theirs, elsewhere = await join(room, mate), await join(room, other)
+    for n in range(3):
+        await theirs.send_json_to(note_frame(f"missed {n}"))
+        await frames_until(theirs, "ack")
+    await elsewhere.send_json_to(note_frame("other table"))
+    await frames_until(elsewhere, "ack")
+
+    back = await database_sync_to_async(participant_cookie)(me)
+    mine = await connect(back, room.event.slug)
+    replay = await hello(mine, last=last_seen)
+    updates = [f for f in replay if f["type"] == "update"]
+    assert [u["payload"]["note"]["text"] for u in updates] == ["missed 0", "missed 1", "missed 2"]
+    assert [u["id"] for u in updates] == sorted(u["id"] for u in updates)
+    assert replay[-1] == {"type": "synced", "last_update_id": updates[-1]["id"]}
+
+    await theirs.send_json_to(note_frame("live again"))
+    live = [f for f in await quiet(mine, 0.8) if f["type"] == "update"]
+    assert [u["payload"]["note"]["text"] for u in live] == ["live again"]
+    for communicator in (mine, theirs, elsewhere):
+        await communicator.disconnect()
+
+
+async def test_news_racing_a_replay_is_not_sent_twice(room):
+    me, mate = room.at(0)[:2]
+    theirs = await join(room, mate)
+    cookie = await database_sync_to_async(participant_cookie)(me)
+    mine = await connect(cookie, room.event.slug)
+    # The mate posts while my hello is being answered: whichever path carries it, once.
+    await asyncio.gather(
+        mine.send_json_to({"type": "hello", "last_update_id": 0}),
+        theirs.send_json_to(note_frame("racing")),
+    )
+    frames = await frames_until(mine, "synced")
+    frames += await quiet(mine, 0.8)
+    racing = [
+        f for f in frames if f["type"] == "update" and f["payload"]["note"]["text"] == "racing"
+    ]
+    states = [f for f in frames if f["type"] == "state"]
+    in_state = any(n["text"] == "racing" for s in states for n in s["notes"])
+    assert len(racing) + in_state == 1
+    await mine.disconnect()
+    await theirs.disconnect()
+
+
+BAD_FRAMES = [
+    ("x" * 9000, "too_large"),
+    ("{not json", "malformed"),
+    ("[1, 2]", "malformed"),
+    (json.dumps({"kind": "note.post"}), "malformed"),
+    (json.dumps({"type": "shout", "client_id": "c1"}), "unknown_type"),
+    (json.dumps({"type": "note.post", "text": "no id", "kind": "story"}), "bad_client_id"),
+    (json.dumps(note_frame(text="<script>alert(1)</script>")), "html_not_allowed"),
+    (json.dumps(note_frame(text="x" * 2001)), "too_long"),
+    (json.dumps(note_frame(kind="gossip")), "bad_kind"),
+    (json.dumps({"type": "note.post", "client_id": str(uuid.uuid4())}), "malformed"),
+    (json.dumps({"type": "round.close", "client_id": str(uuid.uuid4())}), "forbidden"),
+    (json.dumps({"type": "broadcast", "client_id": str(uuid.uuid4()), "text": "hi"}), "forbidden"),
+    (json.dumps({"type": "hello", "last_update_id": "yesterday"}), "malformed"),
+    (json.dumps({"type": "hello", "last_update_id": 0, "table_id": 1}), "forbidden"),
+]
+
+
+@pytest.mark.parametrize(("raw", "code"), BAD_FRAMES)
+async def test_bad_frames_get_an_error_and_the_socket_stays_usable(room, raw, code):
+    communicator = await join(room, room.at(0)[0])
+    await communicator.send_to(text_data=raw)
+    error = (await frames_until(communicator, "error"))[-1]
+    assert error["code"] == code
+    assert error["message"]
+    await communicator.send_json_to({"type": "ping"})
+    assert (await frames_until(communicator, "pong"))[-1]["type"] == "pong"
+    assert await count(Note) == 0
+    await communicator.disconnect()
+
+
+async def test_binary_frames_are_refused(room):
+    communicator = await join(room, room.at(0)[0])
+    await communicator.send_to(bytes_data=b"\x00\x01")
+    assert (await frames_until(communicator, "error"))[-1]["code"] == "malformed"
+    await communicator.disconnect()
+
+
+async def test_no_writes_to_another_table_or_a_closed_round(room):
+    me = room.at(0)[0]
+    communicator = await join(room, me)
+    frame = note_frame(table_id=room.tables[1].pk)
+    await communicator.send_json_to(frame)
+    error = (await frames_until(communicator, "error"))[-1]
+    assert (error["code"], error["client_id"]) == ("forbidden", frame["client_id"])
+
+    await database_sync_to_async(services.close_round)(viewer=room.facilitator)
+    await communicator.send_json_to(note_frame())
+    assert (await frames_until(communicator, "error"))[-1]["code"] == "round_closed"
+    assert await count(Note) == 0
+    await communicator.disconnect()
+
+
+async def test_too_many_frames_are_rate_limited(room, settings):
+    settings.CAFES_RATE_LIMIT = {"burst": 3, "per_second": 0.01}
+    communicator = await join(room, room.at(0)[0])  # the hello took one token
+    for _ in range(3):
+        await communicator.send_json_to({"type": "ping"})
+    frames = await quiet(communicator)
+    assert [f["type"] for f in frames] == ["pong", "pong", "error"]
+    assert frames[-1]["code"] == "rate_limited"
+    await communicator.disconnect()
+
+
+async def test_the_facilitator_sees_every_table_and_runs_the_rounds(room):
+    facilitator = await connect(
+        await database_sync_to_async(staff_cookie)(room.facilitator.user), room.event.slug
+    )
+    state = (await hello(facilitator))[0]
+    assert state["me"]["can_run"]
+    assert [t["id"] for t in state["tables"]] == [t.pk for t in room.tables]
+    a, b = await join(room, room.at(0)[0]), await join(room, room.at(1)[0])
+    for communicator, text in ((a, "table one"), (b, "table two")):
+        await communicator.send_json_to(note_frame(text))
+        await frames_until(communicator, "ack")
+    seen = [f for f in await quiet(facilitator, 0.8) if f["type"] == "update"]
+    assert sorted(f["payload"]["note"]["text"] for f in seen) == ["table one", "table two"]
+
+    await facilitator.send_json_to(
+        {"type": "broadcast", "client_id": str(uuid.uuid4()), "text": "Two minutes left"}
+    )
+    await frames_until(facilitator, "ack")
+    heard = [f for f in await quiet(a) if f["type"] == "update"]
+    assert heard[-1]["payload"]["text"] == "Two minutes left"
+
+    await facilitator.send_json_to({"type": "round.close", "client_id": str(uuid.uuid4())})
+    await frames_until(facilitator, "ack")
+    await facilitator.send_json_to(
+        {"type": "round.open", "client_id": str(uuid.uuid4()), "number": 2}
+    )
+    await frames_until(facilitator, "ack")
+    moved = [f for f in await quiet(a, 0.8) if f["type"] == "state"]
+    assert moved[-1]["current_round"] == 2
+    assert moved[-1]["rounds"][1]["status"] == "open"
+    round_two_table = moved[-1]["table"]["id"]
+    await a.send_json_to(note_frame("at my new table"))
+    ack = (await frames_until(a, "ack"))[-1]
+    note = await database_sync_to_async(Note.objects.get)(pk=ack["id"])
+    assert note.table_id == round_two_table
+    for communicator in (facilitator, a, b):
+        await communicator.disconnect()
+
+
+async def test_the_review_team_watches_but_cannot_write(room):
+    reviewer = await database_sync_to_async(staff_viewer)(room.event, StaffRole.REVIEW_TEAM)
+    communicator = await connect(
+        await database_sync_to_async(staff_cookie)(reviewer.user), room.event.slug
+    )
+    state = (await hello(communicator))[0]
+    assert len(state["tables"]) == 2
+    assert not state["me"]["can_run"]
+    for frame in (
+        {"type": "chat.post", "client_id": str(uuid.uuid4()), "text": "hello"},
+        {"type": "round.close", "client_id": str(uuid.uuid4())},
+        note_frame(table_id=room.tables[0].pk),
+    ):
+        await communicator.send_json_to(frame)
+        assert (await frames_until(communicator, "error"))[-1]["code"] == "forbidden"
+    assert await count(ChatMessage) + await count(Note) == 0
+    await communicator.disconnect()
+
+
+async def test_chat_reaches_every_table(room):
+    a, b = await join(room, room.at(0)[0]), await join(room, room.at(1)[0])
+    await a.send_json_to(
+        {"type": "chat.post", "client_id": str(uuid.uuid4()), "text": "Same at our table"}
+    )
+    await frames_until(a, "ack")
+    update = (await frames_until(b, "update"))[-1]
+    assert update["kind"] == "chat"
+    assert update["payload"]["message"]["text"] == "Same at our table"
+    await a.disconnect()
+    await b.disconnect()
+
+
+async def test_presence_shows_who_is_at_the_table(room):
+    first, second = room.at(0)[:2]
+    a = await join(room, first)
+    b = await join(room, second)
+    presence = None
+    while True:
+        frame = await a.receive_json_from(timeout=3)
+        if frame["type"] == "presence":
+            presence = frame
+            names = {p["name"] for p in presence["people"] if p["present"]}
+            if second.pseudonym in names:
+                break
+    assert first.pseudonym in names
+    await b.disconnect()
+    while True:
+        frame = await a.receive_json_from(timeout=3)
+        if frame["type"] == "presence":
+            names = {p["name"] for p in frame["people"] if p["present"]}
+            if second.pseudonym not in names:
+                break
+    await a.disconnect()
+
+
+async def test_a_late_arrival_is_seated_when_they_connect(room):
+    newcomer = await database_sync_to_async(ParticipantFactory)(event=room.event, role_code="BP")
+    communicator = await join(room, newcomer)
+    await communicator.send_json_to({"type": "hello", "last_update_id": None})
+    state = (await frames_until(communicator, "state"))[-1]
+    assert state["table"] is not None
+    assert newcomer.pseudonym in {p["name"] for p in state["table"]["people"]}
+    assert await count(LiveUpdate, kind="seating", table_id=state["table"]["id"]) == 1
+    await communicator.disconnect()
+
+
+async def test_a_table_host_sees_their_table_and_the_table_sees_them_arrive(room):
+    host = await database_sync_to_async(staff_viewer)(room.event, StaffRole.TABLE_HOST)
+    table = room.tables[0]
+    await database_sync_to_async(Table.objects.filter(pk=table.pk).update)(host=host.user)
+    seated = await join(room, room.at(0)[0])
+    communicator = await connect(
+        await database_sync_to_async(staff_cookie)(host.user), room.event.slug
+    )
+    state = (await hello(communicator, table_id=table.pk))[0]
+    assert state["table"]["id"] == table.pk
+    assert state["me"]["can_moderate"]
+    while True:
+        frame = await seated.receive_json_from(timeout=3)
+        if frame["type"] == "presence" and any(
+            p["host"] and p["present"] and p["participant"] is None for p in frame["people"]
+        ):
+            break
+    await communicator.send_json_to(note_frame("Noted by the host", table_id=table.pk))
+    assert (await frames_until(communicator, "ack"))[-1]["id"]
+    update = (await frames_until(seated, "update"))[-1]
+    assert update["payload"]["note"]["author"] == "Table host"
+
+    await communicator.send_json_to({"type": "hello", "last_update_id": None, "table_id": 999999})
+    frames = await frames_until(communicator, "synced")
+    state = next(f for f in frames if f["type"] == "state")
+    assert state["table"] is None  # a table of no event shows nothing, and nothing breaks
+    await communicator.disconnect()
+    await seated.disconnect()

@@ -1,0 +1,419 @@
+"""The café's services: seating, rounds, notes, chat, priorities and answers."""
+
+import pytest
+from django.utils import timezone
+
+from cafes import selectors, services
+from cafes.errors import CafeError
+from cafes.models import (
+    Cafe,
+    CafePhase,
+    ChatMessage,
+    LiveUpdate,
+    Note,
+    NoteStatus,
+    Round,
+    RoundStatus,
+    Seat,
+    Table,
+)
+from events.models import ParticipantStatus, StaffRole
+from tests.cafes.conftest import cid, participant_viewer, staff_viewer
+from tests.factories import ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def seat_of(participant, number):
+    return Seat.objects.get(
+        round__number=number, round__event=participant.event, participant=participant
+    )
+
+
+def test_starting_makes_tables_rounds_and_seats_everyone(event, facilitator, people):
+    cafe = services.start_cafe(viewer=facilitator)
+
+    assert cafe.phase == CafePhase.SEATED
+    assert [r.prompt for r in Round.objects.filter(event=event)] == [
+        "What has helped or hindered you?",
+        "What problems, strengths and possibilities?",
+        "Which three solutions matter most?",
+    ]
+    assert Table.objects.filter(event=event).count() == 2
+    sizes = sorted(Seat.objects.filter(round__number=1).values_list("table", flat=True))
+    assert len(sizes) == 8
+    for role in ("BP", "BF"):  # five BP and three BF: each role spread within one
+        counts = [
+            t.seats.filter(participant__role_code=role).count()
+            for t in Table.objects.filter(event=event)
+        ]
+        assert max(counts) - min(counts) <= 1
+    assert services.start_cafe(viewer=facilitator) == cafe  # starting twice is harmless
+
+
+def test_only_a_facilitator_starts_the_cafe(event, people):
+    host = staff_viewer(event, StaffRole.TABLE_HOST)
+    with pytest.raises(CafeError) as error:
+        services.start_cafe(viewer=host)
+    assert error.value.code == "forbidden"
+    with pytest.raises(CafeError):
+        services.start_cafe(viewer=participant_viewer(people[0]))
+    assert not Cafe.objects.exists()
+
+
+def test_table_hosts_are_given_tables_and_rotation_moves_everyone_else(event, people):
+    facilitator = staff_viewer(event)
+    host_a = staff_viewer(event, StaffRole.TABLE_HOST)
+    host_b = staff_viewer(event, StaffRole.TABLE_HOST)
+    services.start_cafe(viewer=facilitator)
+    assert {t.host for t in Table.objects.filter(event=event)} == {host_a.user, host_b.user}
+
+    services.open_round(viewer=facilitator, number=1)
+    services.close_round(viewer=facilitator)
+    services.open_round(viewer=facilitator, number=2)
+
+    moved = sum(1 for p in people if seat_of(p, 1).table_id != seat_of(p, 2).table_id)
+    assert moved == 8 // 2  # two tables of four: half must move, the rest meet only new faces
+
+
+def test_round_opens_with_a_countdown_and_can_be_extended_and_closed(event, facilitator, people):
+    services.start_cafe(viewer=facilitator)
+    round_ = services.open_round(viewer=facilitator, number=1, minutes=15)
+    assert round_.status == RoundStatus.OPEN
+    assert 14 * 60 < (round_.ends_at - timezone.now()).total_seconds() <= 15 * 60
+
+    extended = services.extend_round(viewer=facilitator, minutes=5)
+    assert (extended.ends_at - round_.ends_at).total_seconds() == 300
+
+    with pytest.raises(CafeError) as error:
+        services.open_round(viewer=facilitator, number=2)
+    assert error.value.code == "round_open"
+
+    services.close_round(viewer=facilitator)
+    assert Cafe.objects.get(event=event).phase == CafePhase.PLENARY
+    with pytest.raises(CafeError) as error:
+        services.open_round(viewer=facilitator, number=1)
+    assert error.value.code == "round_started"
+
+
+def test_round_three_can_go_back_to_the_original_tables(event, facilitator, people):
+    services.start_cafe(viewer=facilitator)
+    for number in (1, 2):
+        services.open_round(viewer=facilitator, number=number)
+        services.close_round(viewer=facilitator)
+    services.open_round(viewer=facilitator, number=3, strategy="original")
+    assert all(seat_of(p, 3).table_id == seat_of(p, 1).table_id for p in people)
+
+
+def test_a_late_arrival_is_seated_at_the_emptiest_table(live_cafe, people):
+    newcomer = ParticipantFactory(event=live_cafe, role_code="BF")
+    seat = services.seat_newcomer(participant=newcomer)
+    assert seat.round.number == 1
+    assert services.seat_newcomer(participant=newcomer) == seat  # only once
+    sizes = sorted(t.seats.count() for t in Table.objects.filter(event=live_cafe))
+    assert sizes == [4, 5] or sizes == [1, 4, 4]
+
+
+def test_a_full_cafe_opens_a_new_table_for_a_late_arrival(event, facilitator):
+    event.table_size = 2
+    event.save()
+    first = [ParticipantFactory(event=event) for _ in range(4)]
+    services.start_cafe(viewer=facilitator)
+    newcomer = ParticipantFactory(event=event)
+    seat = services.seat_newcomer(participant=newcomer)
+    assert seat.table.number == 3
+    assert all(seat_of(p, 1).table.number in (1, 2) for p in first)
+
+
+def test_the_facilitator_moves_someone_by_hand(live_cafe, facilitator, people):
+    person = people[0]
+    other = Table.objects.filter(event=live_cafe).exclude(pk=seat_of(person, 1).table_id).get()
+    services.move_participant(viewer=facilitator, participant_id=person.pk, table_id=other.pk)
+    assert seat_of(person, 1).table == other
+    with pytest.raises(CafeError):
+        services.move_participant(
+            viewer=participant_viewer(people[1]), participant_id=person.pk, table_id=other.pk
+        )
+
+
+def test_a_note_is_posted_once_even_when_retried(live_cafe, people):
+    viewer = participant_viewer(people[0])
+    client_id = cid()
+    before = LiveUpdate.objects.count()
+    note = services.post_note(
+        viewer=viewer, text="  The family worker listened.  ", kind="story", client_id=client_id
+    )
+    again = services.post_note(
+        viewer=viewer, text="The family worker listened.", kind="story", client_id=client_id
+    )
+
+    assert again.pk == note.pk
+    assert note.text == "The family worker listened."
+    assert note.table_id == seat_of(people[0], 1).table_id
+    assert note.role_code == "BP"
+    assert Note.objects.count() == 1
+    assert LiveUpdate.objects.count() == before + 1
+
+
+def test_someone_else_cannot_reuse_a_client_id(live_cafe, people):
+    client_id = cid()
+    services.post_note(
+        viewer=participant_viewer(people[0]), text="Mine", kind="story", client_id=client_id
+    )
+    with pytest.raises(CafeError) as error:
+        services.post_note(
+            viewer=participant_viewer(people[1]), text="Theirs", kind="story", client_id=client_id
+        )
+    assert error.value.code == "duplicate_client_id"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "client_id", "code"),
+    [
+        ("", "story", "uuid", "empty"),
+        ("x" * 2001, "story", "uuid", "too_long"),
+        ("<script>alert(1)</script>", "story", "uuid", "html_not_allowed"),
+        ("Click <a href='x'>here</a>", "story", "uuid", "html_not_allowed"),
+        ("javascript:alert(1)", "story", "uuid", "html_not_allowed"),
+        ("fine", "rant", "uuid", "bad_kind"),
+        ("fine", "story", "not-a-uuid", "bad_client_id"),
+        (42, "story", "uuid", "invalid"),
+    ],
+)
+def test_bad_notes_are_refused_with_a_reason(live_cafe, people, text, kind, client_id, code):
+    client_id = cid() if client_id == "uuid" else client_id
+    with pytest.raises(CafeError) as error:
+        services.post_note(
+            viewer=participant_viewer(people[0]), text=text, kind=kind, client_id=client_id
+        )
+    assert error.value.code == code
+    assert error.value.message
+    assert not Note.objects.exists()
+
+
+def test_plain_angle_brackets_are_kept_as_typed(live_cafe, people):
+    note = services.post_note(
+        viewer=participant_viewer(people[0]),
+        text="I <3 my kids & a < b",
+        kind="story",
+        client_id=cid(),
+    )
+    assert note.text == "I <3 my kids & a < b"
+
+
+def test_no_notes_while_the_round_is_closed(event, facilitator, people):
+    services.start_cafe(viewer=facilitator)
+    with pytest.raises(CafeError) as error:
+        services.post_note(
+            viewer=participant_viewer(people[0]), text="Too early", kind="story", client_id=cid()
+        )
+    assert error.value.code == "round_closed"
+
+
+def test_a_participant_writes_only_at_their_own_table(live_cafe, people):
+    person = people[0]
+    other = Table.objects.filter(event=live_cafe).exclude(pk=seat_of(person, 1).table_id).get()
+    with pytest.raises(CafeError) as error:
+        services.post_note(
+            viewer=participant_viewer(person),
+            text="Hi",
+            kind="story",
+            client_id=cid(),
+            table_id=other.pk,
+        )
+    assert error.value.code == "forbidden"
+
+
+def test_only_the_author_edits_or_withdraws_and_withdrawn_notes_leave_the_harvest(
+    live_cafe, people
+):
+    author, other = participant_viewer(people[0]), participant_viewer(people[1])
+    note = services.post_note(viewer=author, text="First words", kind="story", client_id=cid())
+    with pytest.raises(CafeError):
+        services.edit_note(viewer=other, note_id=note.pk, text="Hijack")
+    edited = services.edit_note(viewer=author, note_id=note.pk, text="Better words", kind="problem")
+    assert (edited.text, edited.kind) == ("Better words", "problem")
+    assert edited.edited_at is not None
+    with pytest.raises(CafeError):
+        services.withdraw_note(viewer=other, note_id=note.pk)
+    services.withdraw_note(viewer=author, note_id=note.pk)
+    assert Note.objects.get().status == NoteStatus.WITHDRAWN
+    assert not selectors.notes_for_event(event=live_cafe).exists()
+
+
+def test_the_table_host_tags_hides_and_merges(event, people):
+    facilitator = staff_viewer(event)
+    host = staff_viewer(event, StaffRole.TABLE_HOST)
+    services.start_cafe(viewer=facilitator)
+    services.open_round(viewer=facilitator, number=1)
+    table = Table.objects.get(host=host.user)
+    at_table = [p for p in people if seat_of(p, 1).table == table]
+    other_host_table = Table.objects.exclude(pk=table.pk).get(event=event)
+    a = services.post_note(
+        viewer=participant_viewer(at_table[0]),
+        text="Waiting lists",
+        kind="problem",
+        client_id=cid(),
+    )
+    b = services.post_note(
+        viewer=participant_viewer(at_table[1]),
+        text="Long waiting lists",
+        kind="problem",
+        client_id=cid(),
+    )
+
+    assert services.tag_note(
+        viewer=host, note_id=a.pk, tags=["Housing", "housing", "key point"]
+    ).tags == ["housing", "key point"]
+    services.merge_notes(viewer=host, note_id=b.pk, into_id=a.pk)
+    assert Note.objects.get(pk=b.pk).merged_into_id == a.pk
+    services.hide_note(viewer=host, note_id=a.pk)
+    assert list(selectors.notes_for_event(event=event)) == []
+    services.hide_note(viewer=host, note_id=a.pk, hidden=False)
+    assert list(selectors.notes_for_event(event=event)) == [a]
+
+    with pytest.raises(CafeError):
+        services.tag_note(viewer=participant_viewer(at_table[0]), note_id=a.pk, tags=["x"])
+    other_note = services.post_note(
+        viewer=facilitator,
+        text="Other table",
+        kind="idea",
+        client_id=cid(),
+        table_id=other_host_table.pk,
+    )
+    with pytest.raises(CafeError):  # a host moderates their own table only
+        services.hide_note(viewer=host, note_id=other_note.pk)
+
+
+def test_newcomers_in_round_two_see_the_read_back_of_round_one(event, people):
+    facilitator = staff_viewer(event)
+    host = staff_viewer(event, StaffRole.TABLE_HOST)
+    services.start_cafe(viewer=facilitator)
+    services.open_round(viewer=facilitator, number=1)
+    table = Table.objects.get(host=host.user)
+    writer = next(p for p in people if seat_of(p, 1).table == table)
+    services.post_note(
+        viewer=participant_viewer(writer),
+        text="Nobody explained the plan",
+        kind="story",
+        client_id=cid(),
+    )
+    services.close_round(viewer=facilitator)
+    services.save_read_back(
+        viewer=host, table_id=table.pk, text="We heard about plans nobody explained."
+    )
+    services.open_round(viewer=facilitator, number=2)
+
+    newcomer = next(
+        p for p in people if seat_of(p, 2).table == table and seat_of(p, 1).table != table
+    )
+    state = selectors.live_state(viewer=participant_viewer(newcomer))
+    assert state["read_back"]["round"] == 1
+    assert state["read_back"]["summary"]["text"] == "We heard about plans nobody explained."
+    assert [n["text"] for n in state["read_back"]["notes"]] == ["Nobody explained the plan"]
+    assert state["notes"] == []
+
+
+def test_chat_reactions_and_pins(live_cafe, facilitator, people):
+    author = participant_viewer(people[0])
+    message = services.post_chat(viewer=author, text="Table 2 said the same!", client_id=cid())
+    assert message.round.number == 1
+    services.react_to_chat(
+        viewer=participant_viewer(people[1]), message_id=message.pk, reaction="agree"
+    )
+    services.react_to_chat(
+        viewer=participant_viewer(people[1]), message_id=message.pk, reaction="agree"
+    )
+    services.react_to_chat(viewer=facilitator, message_id=message.pk, reaction="agree")
+    state = selectors.live_state(viewer=author)
+    assert state["chat"][0]["reactions"] == {"agree": 2}
+    with pytest.raises(CafeError):
+        services.moderate_chat(viewer=author, message_id=message.pk, pinned=True)
+    services.moderate_chat(viewer=facilitator, message_id=message.pk, pinned=True)
+    assert ChatMessage.objects.get().pinned
+    reviewer = staff_viewer(live_cafe, StaffRole.REVIEW_TEAM)
+    with pytest.raises(CafeError):
+        services.post_chat(viewer=reviewer, text="Watching", client_id=cid())
+
+
+def open_round_three(event, facilitator):
+    for number in (1, 2):
+        if Round.objects.get(event=event, number=number).status == RoundStatus.PENDING:
+            services.open_round(viewer=facilitator, number=number)
+        services.close_round(viewer=facilitator)
+    services.open_round(viewer=facilitator, number=3)
+
+
+def test_priorities_at_most_three_per_table_with_one_vote_each(live_cafe, facilitator, people):
+    open_round_three(live_cafe, facilitator)
+    person = participant_viewer(people[0])
+    mates = [p for p in people if seat_of(p, 3).table == seat_of(people[0], 3).table]
+    note = services.post_note(
+        viewer=person, text="Peer advocates for parents", kind="solution", client_id=cid()
+    )
+    from_note = services.add_priority(viewer=person, source_note_id=note.pk, client_id=cid())
+    assert from_note.text == "Peer advocates for parents"
+    services.add_priority(viewer=person, text="One key worker", client_id=cid())
+    services.add_priority(viewer=person, text="Plain letters", client_id=cid())
+    with pytest.raises(CafeError) as error:
+        services.add_priority(viewer=person, text="A fourth", client_id=cid())
+    assert error.value.code == "too_many_priorities"
+
+    for mate in mates:
+        services.vote(viewer=participant_viewer(mate), priority_id=from_note.pk)
+        services.vote(viewer=participant_viewer(mate), priority_id=from_note.pk)
+    stranger = next(p for p in people if p not in mates)
+    with pytest.raises(CafeError):
+        services.vote(viewer=participant_viewer(stranger), priority_id=from_note.pk)
+    counts = {p.text: p.vote_count for p in selectors.priorities_for_event(event=live_cafe)}
+    assert counts["Peer advocates for parents"] == len(mates)
+
+
+def test_priorities_only_in_the_last_round(live_cafe, people):
+    with pytest.raises(CafeError) as error:
+        services.add_priority(
+            viewer=participant_viewer(people[0]), text="Too soon", client_id=cid()
+        )
+    assert error.value.code == "not_priorities_round"
+
+
+def test_closing_answers_one_each_and_editable(live_cafe, people):
+    question = live_cafe.closing_questions.first()
+    first = services.answer_question(
+        participant=people[0], question_id=question.pk, text="Listen", client_id=cid()
+    )
+    second = services.answer_question(
+        participant=people[0], question_id=question.pk, text="Listen more", client_id=cid()
+    )
+    assert first.pk == second.pk
+    assert [a.text for a in selectors.answers_for_event(event=live_cafe)] == ["Listen more"]
+
+
+def test_withdrawn_people_are_left_out_of_everything_harvested(live_cafe, facilitator, people):
+    person = people[0]
+    viewer = participant_viewer(person)
+    services.post_note(viewer=viewer, text="My story", kind="story", client_id=cid())
+    services.post_chat(viewer=viewer, text="My chat", client_id=cid())
+    services.answer_question(
+        participant=person,
+        question_id=live_cafe.closing_questions.first().pk,
+        text="Mine",
+        client_id=cid(),
+    )
+    person.status = ParticipantStatus.WITHDRAWN
+    person.save()
+    assert not selectors.notes_for_event(event=live_cafe).exists()
+    assert not selectors.chat_for_event(event=live_cafe).exists()
+    assert not selectors.answers_for_event(event=live_cafe).exists()
+
+
+def test_every_change_is_logged_for_resume(live_cafe, facilitator, people):
+    note = services.post_note(
+        viewer=participant_viewer(people[0]), text="Logged", kind="idea", client_id=cid()
+    )
+    services.broadcast(viewer=facilitator, text="Two minutes left")
+    last_two = list(LiveUpdate.objects.order_by("-pk")[:2])
+    assert [u.kind for u in last_two] == ["broadcast", "note"]
+    assert last_two[1].table_id == note.table_id
+    assert last_two[0].table_id is None
+    assert last_two[0].payload["text"] == "Two minutes left"

@@ -1,0 +1,161 @@
+"""The workspace through the web client: who may see it, and changes as a browser makes them."""
+
+import uuid
+from urllib.parse import unquote
+
+import pytest
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.urls import reverse
+
+from cafes.models import Note
+from events.models import StaffRole
+from harvest.models import Theme
+from harvest.routing import websocket_urlpatterns
+from harvest.selectors import harvest_version
+from harvest.services import build_themes, rename_theme
+from tests.factories import (
+    EventFactory,
+    MembershipFactory,
+    RoundFactory,
+    SeriesFactory,
+    StakeholderGroupFactory,
+    TableFactory,
+    UserFactory,
+)
+from tests.harvest.conftest import load_event
+
+
+@pytest.fixture
+def signed_in(client, harvester):
+    client.force_login(harvester)
+    return client
+
+
+def test_only_facilitators_open_the_workspace(client, fixture_event):
+    url = reverse("harvest:workspace", args=[fixture_event.slug])
+    assert client.get(url).status_code == 302  # to sign in
+    reviewer = UserFactory(username="reviewer")
+    MembershipFactory(user=reviewer, event=fixture_event, role=StaffRole.REVIEW_TEAM)
+    client.force_login(reviewer)
+    assert client.get(url).status_code == 403
+    assert client.post(reverse("harvest:act", args=[fixture_event.slug, "undo"])).status_code == 403
+
+
+def test_the_workspace_shows_themes_and_redaction_markers(signed_in, fixture_event):
+    build_themes(event=fixture_event)
+    page = signed_in.get(reverse("harvest:workspace", args=[fixture_event.slug])).content.decode()
+    assert "Round 1: notes from the tables" in page
+    assert "Round 2: plenary chat" in page
+    assert '<mark class="redaction" title="Redacted: phone">[phone]</mark>' in page
+    assert "07700 900123" not in page
+    assert "Undo last change" in page
+
+
+def test_a_rename_saves_and_undo_restores(signed_in, fixture_event):
+    build_themes(event=fixture_event)
+    theme = Theme.objects.filter(event=fixture_event, is_other=False).first()
+    act = lambda action, **data: signed_in.post(  # noqa: E731
+        reverse("harvest:act", args=[fixture_event.slug, action]), data
+    )
+    response = act("rename", theme=theme.id, title="Being listened to")
+    assert response.status_code == 200
+    assert 'value="Being listened to"' in response.content.decode()
+    assert "Renamed" in unquote(response["X-Harvest-Message"])
+    response = act("rename", theme=theme.id, title="   ")
+    assert response.status_code == 400
+    assert unquote(response["X-Harvest-Error"]) == "Give the theme a title of a few words."
+    act("undo")
+    theme.refresh_from_db()
+    assert theme.title != "Being listened to"
+
+
+def test_rebuild_asks_before_replacing_curated_themes(signed_in, fixture_event, harvester):
+    build_themes(event=fixture_event)
+    theme = Theme.objects.filter(event=fixture_event, is_other=False).first()
+    rename_theme(theme=theme, title="Mine", user=harvester)
+    url = reverse("harvest:act", args=[fixture_event.slug, "rebuild"])
+    response = signed_in.post(url)
+    assert response.status_code == 400
+    assert "keep them or replace them" in unquote(response["X-Harvest-Error"])
+    assert Theme.objects.filter(title="Mine").exists()
+    assert signed_in.post(url, {"mode": "keep"}).status_code == 200
+    assert Theme.objects.filter(title="Mine").exists()
+
+
+def test_the_board_answers_no_content_when_nothing_changed(signed_in, fixture_event):
+    build_themes(event=fixture_event)
+    url = reverse("harvest:board", args=[fixture_event.slug])
+    version = harvest_version(event=fixture_event)
+    assert version == 1
+    assert signed_in.get(url, {"since": version}).status_code == 204
+    assert signed_in.get(url, {"since": version - 1}).status_code == 200
+
+
+def test_series_view_links_recurring_themes_across_groups(client, db):
+    series = SeriesFactory(slug="bridge")
+    parents = load_event(
+        EventFactory(
+            series=series,
+            slug="parents",
+            stakeholder_group=StakeholderGroupFactory(series=series, name="Birth parents"),
+        )
+    )
+    carers = EventFactory(
+        series=series,
+        slug="carers",
+        stakeholder_group=StakeholderGroupFactory(series=series, name="Kinship carers"),
+    )
+    copy_notes(parents, carers)  # the same notes: every theme recurs in the other group
+    client.force_login(parents.memberships.get().user)
+    response = client.get(reverse("harvest:series", args=[series.slug]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Birth parents" in page
+    assert "Kinship carers" in page
+    assert "Also raised by" in page
+    assert 'href="#e' in page
+
+
+def copy_notes(source, target):
+    rounds = {n: RoundFactory(event=target, number=n) for n in (1, 2, 3)}
+    table = TableFactory(event=target, number=1)
+    Note.objects.bulk_create(
+        Note(
+            event=target,
+            round=rounds[n.round.number],
+            table=table,
+            kind=n.kind,
+            text=n.text,
+            client_id=uuid.uuid4(),
+        )
+        for n in source.notes.select_related("round")
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_harvesters_hear_each_others_changes_live(settings):
+    from asgiref.sync import sync_to_async
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    event = await sync_to_async(load_event)()
+    harvester = await sync_to_async(lambda: event.memberships.get().user)()
+    stranger = await sync_to_async(UserFactory)(username="stranger")
+    app = URLRouter(websocket_urlpatterns)
+
+    refused = WebsocketCommunicator(app, f"/ws/harvest/{event.slug}/")
+    refused.scope["user"] = stranger
+    connected, _ = await refused.connect()
+    assert not connected
+
+    watcher = WebsocketCommunicator(app, f"/ws/harvest/{event.slug}/")
+    watcher.scope["user"] = harvester
+    connected, _ = await watcher.connect()
+    assert connected
+    assert (await watcher.receive_json_from())["type"] == "hello"
+    await sync_to_async(build_themes)(event=event, user=harvester)
+    news = await watcher.receive_json_from(timeout=5)
+    assert news["type"] == "changed"
+    assert news["version"] == 1
+    assert news["by"] == "harvester"
+    await watcher.disconnect()
