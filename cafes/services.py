@@ -60,10 +60,12 @@ from cafes.permissions import (
     can_vote,
     can_write_at,
 )
+from events import services as event_services
 from events.models import (
     AgendaSegment,
     ClosingQuestion,
     Event,
+    EventStatus,
     Membership,
     Participant,
     ParticipantStatus,
@@ -253,6 +255,7 @@ def start_cafe(*, viewer: Viewer) -> Cafe:
     cafe = Cafe.objects.filter(event=event).first()
     if cafe is not None:
         return cafe
+    _go_live(event, viewer)
     rounds = ensure_rounds(event=event)
     people = list(_joined(event))
     count = max(seating.table_count(len(people), event.table_size), event.tables.count())
@@ -267,6 +270,19 @@ def start_cafe(*, viewer: Viewer) -> Cafe:
     cafe = Cafe.objects.create(event=event, phase=CafePhase.SEATED, current_round=rounds[0])
     news.record(event=event, kind="cafe.started", payload={"round": 1})
     return cafe
+
+
+def _go_live(event: Event, viewer: Viewer) -> None:
+    """Starting the café is the moment the event goes live on the series overview."""
+    if event.status == EventStatus.SCHEDULED:
+        event_services.transition_event(event=event, to=EventStatus.LIVE, by=viewer.user)
+    elif event.status == EventStatus.DRAFT:
+        raise CafeError(
+            "not_scheduled",
+            "This event is still a draft. Schedule it first, so that people can join.",
+        )
+    elif event.status != EventStatus.LIVE:
+        raise CafeError("ended", "This event has closed, so its café cannot start again.")
 
 
 def _first_anchors(tables: list[Table], plan: seating.Plan) -> set[int]:
@@ -480,6 +496,9 @@ def set_phase(*, viewer: Viewer, phase: str) -> Cafe:
         raise CafeError("round_open", "Close the open round first.")
     cafe.phase = phase
     cafe.save(update_fields=["phase"])
+    if phase == CafePhase.ENDED and viewer.event.status == EventStatus.LIVE:
+        # Closing the event runs its closed hooks: the report starts compiling on commit.
+        event_services.transition_event(event=viewer.event, to=EventStatus.CLOSED, by=viewer.user)
     news.record(event=viewer.event, kind="cafe", payload={"phase": phase})
     return cafe
 

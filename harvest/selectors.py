@@ -9,8 +9,9 @@ from dataclasses import asdict, dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from cafes.models import ChatMessage, ClosingAnswer, Note, NoteStatus
-from events.models import Event, Membership, ParticipantStatus, Series, Stage
+from cafes.models import ChatMessage, ClosingAnswer, Note
+from cafes.selectors import answers_for_event, chat_for_event, notes_for_event
+from events.models import Event, Membership, Series, Stage
 from harvest.content import Harvest, HarvestAnswers, HarvestNote, HarvestTheme
 from harvest.models import (
     CurationChange,
@@ -23,38 +24,19 @@ from harvest.models import (
 from harvest.redaction import Redacted, redact, segments
 from harvest.theming import OTHER_SUMMARY, OTHER_TITLE, DraftTheme, Item, build_draft_themes
 
-NOT_WITHDRAWN = Q(participant__isnull=True) | ~Q(participant__status=ParticipantStatus.WITHDRAWN)
-
 
 def harvestable_notes(*, event: Event) -> QuerySet[Note]:
-    """The notes that may be themed and reported: visible, and not by anyone who withdrew.
-
-    The one place harvest reads notes; it can be swapped for a cafes selector.
-    """
-    return (
-        Note.objects.filter(event=event, status=NoteStatus.VISIBLE)
-        .filter(NOT_WITHDRAWN)
-        .select_related("round", "table")
-        .order_by("id")
-    )
+    """The notes that may be themed and reported: the cafés' own list (visible, and not by
+    anyone who withdrew), in the order they were written so that themes are stable."""
+    return notes_for_event(event=event).order_by("id")
 
 
 def harvestable_messages(*, event: Event) -> QuerySet[ChatMessage]:
-    return (
-        ChatMessage.objects.filter(event=event, hidden=False)
-        .filter(NOT_WITHDRAWN)
-        .select_related("round")
-        .order_by("id")
-    )
+    return chat_for_event(event=event).order_by("id")
 
 
 def harvestable_answers(*, event: Event) -> QuerySet[ClosingAnswer]:
-    return (
-        ClosingAnswer.objects.filter(question__event=event)
-        .filter(NOT_WITHDRAWN)
-        .select_related("question")
-        .order_by("question__position", "id")
-    )
+    return answers_for_event(event=event).order_by("question__position", "id")
 
 
 def roster_names(*, event: Event) -> list[str]:

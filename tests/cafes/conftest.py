@@ -6,7 +6,7 @@ import pytest
 
 from cafes import services
 from cafes.permissions import Viewer
-from events.models import SegmentKind, StaffRole
+from events.models import EventStatus, SegmentKind, StaffRole
 from events.permissions import staff_roles
 from tests.factories import (
     ClosingQuestionFactory,
@@ -26,7 +26,7 @@ ROUNDS = [
 def make_event(*, table_size: int = 4, rounds=ROUNDS, questions: int = 2):
     from events import services as event_services
 
-    event = EventFactory(table_size=table_size)
+    event = EventFactory(table_size=table_size, status=EventStatus.SCHEDULED)
     for title, prompt in rounds:
         event_services.add_segment(
             event=event, kind=SegmentKind.CAFE_ROUND, title=title, planned_minutes=20, prompt=prompt

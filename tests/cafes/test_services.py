@@ -17,7 +17,8 @@ from cafes.models import (
     Seat,
     Table,
 )
-from events.models import ParticipantStatus, StaffRole
+from events import hooks
+from events.models import Event, EventStatus, ParticipantStatus, StaffRole
 from tests.cafes.conftest import cid, participant_viewer, staff_viewer
 from tests.factories import ParticipantFactory
 
@@ -49,6 +50,44 @@ def test_starting_makes_tables_rounds_and_seats_everyone(event, facilitator, peo
         ]
         assert max(counts) - min(counts) <= 1
     assert services.start_cafe(viewer=facilitator) == cafe  # starting twice is harmless
+
+
+def test_starting_the_cafe_puts_the_event_live_and_ending_it_closes_the_event(
+    event, facilitator, people
+):
+    closed = []
+    hook = hooks.on_event_closed(lambda *, event, closed_by: closed.append((event.pk, closed_by)))
+    try:
+        services.start_cafe(viewer=facilitator)
+        event.refresh_from_db()
+        assert event.status == EventStatus.LIVE
+
+        services.set_phase(viewer=facilitator, phase=CafePhase.ENDED)
+        event.refresh_from_db()
+        assert event.status == EventStatus.CLOSED
+        assert closed == [(event.pk, facilitator.user)]
+        assert list(
+            event.status_changes.order_by("pk").values_list("from_status", "to_status")
+        ) == [("scheduled", "live"), ("live", "closed")]
+    finally:
+        hooks._event_closed_hooks.remove(hook)
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (EventStatus.DRAFT, "This event is still a draft. Schedule it first"),
+        (EventStatus.CLOSED, "This event has closed, so its café cannot start again."),
+    ],
+)
+def test_a_draft_or_closed_event_cannot_start_its_cafe(event, facilitator, people, status, message):
+    Event.objects.filter(pk=event.pk).update(status=status)
+
+    with pytest.raises(CafeError, match=message):
+        services.start_cafe(viewer=facilitator)
+
+    assert not Cafe.objects.exists()
+    assert not Seat.objects.exists()
 
 
 def test_only_a_facilitator_starts_the_cafe(event, people):

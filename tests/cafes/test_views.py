@@ -99,3 +99,14 @@ def test_a_withdrawn_participants_link_stops_working(client):
     participant = ParticipantFactory(event=make_event(), status=ParticipantStatus.WITHDRAWN)
     response = client.get(reverse("cafes:questionnaire", args=[participant.key]))
     assert response.status_code == 404
+
+
+def test_the_staff_event_page_leads_to_the_console_and_the_harvest(client):
+    event = make_event()
+    facilitator = staff_viewer(event)
+    client.force_login(facilitator.user)
+
+    page = client.get(reverse("events:event_overview", args=[event.slug])).text
+
+    assert f'href="{reverse("cafes:console", args=[event.slug])}"' in page
+    assert f'href="{reverse("harvest:workspace", args=[event.slug])}"' in page

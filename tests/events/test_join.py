@@ -59,6 +59,9 @@ def test_good_invitation_link_joins_and_lands_on_the_welcome_page(client, invita
     assert "Round 1: stories" in welcome
     assert "10:10" in welcome
     assert "Before you start: a quick check" in welcome
+    page = client.get(response.url).content.decode()
+    table = reverse("cafes:table", kwargs={"slug": invitation.event.slug})
+    assert f'<a class="button" href="{table}">Go to your café table</a>' in page
 
 
 def test_an_expired_link_says_so_and_stores_nothing(client, invitation):
