@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class CafesConfig(AppConfig):
     name = "cafes"
+
+    def ready(self) -> None:
+        from cafes import services
+        from events import hooks
+
+        hooks.on_participant_withdrawn(services.take_back_words)

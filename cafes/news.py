@@ -34,6 +34,21 @@ def record(*, event: Event, kind: str, payload: dict, table: Table | None = None
     return update
 
 
+def forget_words(*, event: Event, key: str, ids: list[int]) -> None:
+    """Blank the words of notes (``key="note"``) or chat messages (``key="message"``) in the
+    log once they are hidden, withdrawn or merged: a socket replaying the log later never
+    sees them, and nothing of them stays behind. Screens that showed them keep what they
+    had (a host still sees a hidden note's words); the database row is the only copy."""
+    if not ids:
+        return
+    lookup = {f"payload__{key}__id__in": ids}
+    for update in LiveUpdate.objects.filter(event=event, **lookup).only("pk", "payload"):
+        item = update.payload[key]
+        if item.get("text") or item.get("tags"):
+            item.update(text="", tags=[], redacted=True)
+            LiveUpdate.objects.filter(pk=update.pk).update(payload=update.payload)
+
+
 def groups_for(*, event_id: int, table_id: int | None) -> list[str]:
     if table_id is None:
         return [group_name("event", event_id)]

@@ -530,6 +530,8 @@ def _note_news(note: Note, action: str) -> None:
         kind="note",
         payload={"action": action, "note": note_payload(note)},
     )
+    if note.status != NoteStatus.VISIBLE:
+        news.forget_words(event=note.event, key="note", ids=[note.pk])
 
 
 def _note_for(viewer: Viewer, note_id) -> Note:
@@ -689,6 +691,27 @@ def save_read_back(*, viewer: Viewer, table_id: int, text: str) -> ReadBack:
 
 def _chat_news(message: ChatMessage) -> None:
     news.record(event=message.event, kind="chat", payload={"message": chat_payload(message)})
+    if message.hidden:
+        news.forget_words(event=message.event, key="message", ids=[message.pk])
+
+
+def take_back_words(*, participant: Participant) -> None:
+    """Someone left the event: their notes and chat messages leave every screen and the live
+    log at once (the harvest and reports already leave out people who withdrew)."""
+    event = participant.event
+    if not Cafe.objects.filter(event=event).exists():
+        return
+    _lock_cafe(event)
+    for note in Note.objects.filter(participant=participant).exclude(
+        status__in=[NoteStatus.WITHDRAWN, NoteStatus.MERGED]
+    ):
+        note.status = NoteStatus.WITHDRAWN
+        note.save(update_fields=["status"])
+        _note_news(note, "withdrawn")
+    for message in ChatMessage.objects.filter(participant=participant, hidden=False):
+        message.hidden = True
+        message.save(update_fields=["hidden"])
+        _chat_news(message)
 
 
 def _message_for(viewer: Viewer, message_id) -> ChatMessage:

@@ -699,6 +699,7 @@ def withdraw_participant(*, participant: Participant) -> Participant:
     participant.status = ParticipantStatus.WITHDRAWN
     participant.withdrawn_at = timezone.now()
     participant.save(update_fields=["status", "withdrawn_at"])
+    hooks.run_participant_withdrawn_hooks(participant=participant)
     if held_a_place:
         Event.objects.select_for_update().get(pk=participant.event_id)
         waiting = (

@@ -18,6 +18,7 @@ from cafes.models import (
     Table,
 )
 from events import hooks
+from events import services as event_services
 from events.models import Event, EventStatus, ParticipantStatus, StaffRole
 from tests.cafes.conftest import cid, participant_viewer, staff_viewer
 from tests.factories import ParticipantFactory
@@ -444,6 +445,53 @@ def test_withdrawn_people_are_left_out_of_everything_harvested(live_cafe, facili
     assert not selectors.notes_for_event(event=live_cafe).exists()
     assert not selectors.chat_for_event(event=live_cafe).exists()
     assert not selectors.answers_for_event(event=live_cafe).exists()
+
+
+def log_texts(key: str = "note") -> list[str]:
+    return [
+        u.payload[key]["text"]
+        for u in LiveUpdate.objects.filter(kind__in=["note", "chat"])
+        if key in u.payload
+    ]
+
+
+def test_a_hidden_note_leaves_the_live_log_so_a_replay_never_shows_it(
+    live_cafe, facilitator, people
+):
+    host = facilitator
+    author = participant_viewer(people[0])
+    note = services.post_note(viewer=author, text="My sister Jo", kind="story", client_id=cid())
+    assert log_texts() == ["My sister Jo"]
+
+    services.hide_note(viewer=host, note_id=note.pk)
+
+    assert "My sister Jo" not in log_texts()
+    replay = selectors.updates_after(viewer=author, after=0, table_id=note.table_id)
+    assert "My sister Jo" not in str([selectors.update_frame(u) for u in replay])
+    assert Note.objects.get(pk=note.pk).text == "My sister Jo"  # the host can still show it
+
+    services.hide_note(viewer=host, note_id=note.pk, hidden=False)
+    assert log_texts()[-1] == "My sister Jo"
+
+
+def test_withdrawing_from_the_event_takes_words_off_every_screen(live_cafe, people):
+    person, mate = people[0], people[1]
+    viewer = participant_viewer(person)
+    note = services.post_note(viewer=viewer, text="Our house", kind="story", client_id=cid())
+    services.post_chat(viewer=viewer, text="Thanks all", client_id=cid())
+
+    event_services.withdraw_participant(participant=person)
+
+    assert Note.objects.get(pk=note.pk).status == NoteStatus.WITHDRAWN
+    assert ChatMessage.objects.get(participant=person).hidden
+    assert "Our house" not in log_texts("note")
+    assert "Thanks all" not in log_texts("message")
+    last_note_news = LiveUpdate.objects.filter(kind="note").latest("pk").payload
+    assert last_note_news["action"] == "withdrawn"
+    assert last_note_news["note"]["id"] == note.pk
+    state = selectors.live_state(viewer=participant_viewer(mate))
+    assert "Our house" not in str(state)
+    assert "Thanks all" not in str(state)
 
 
 def test_every_change_is_logged_for_resume(live_cafe, facilitator, people):

@@ -130,7 +130,8 @@ export function upsert(list, item, keep = () => true) {
     if (index >= 0) list.splice(index, 1);
     return;
   }
-  if (index >= 0) list[index] = item;
+  // The server blanks the words of hidden notes in its log; a screen that had them keeps them.
+  if (index >= 0) list[index] = item.redacted ? { ...item, text: list[index].text, tags: list[index].tags } : item;
   else list.push(item);
 }
 
