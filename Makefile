@@ -23,11 +23,11 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py seed_demo
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py seed_demo
 
 ## Set up, load the demo series, and start the web server and a Celery worker (Ctrl-C stops both).
 run: demo
-	@PORT=$(PORT) bash scripts/serve.sh
+	@PORT=$(PORT) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} bash scripts/serve.sh
 
 lint: install
 	$(BIN)/ruff check .
