@@ -6,10 +6,11 @@ import icalendar
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from events.join_links import invitation_url
-from events.models import Invitation
+from events.models import Invitation, Participant
 
 
 def invitation_calendar(*, invitation: Invitation, url: str) -> bytes:
@@ -51,3 +52,18 @@ def invitation_message(*, invitation: Invitation, site_url: str) -> EmailMessage
         "text/calendar; charset=utf-8; method=PUBLISH",
     )
     return message
+
+
+def place_freed_message(*, participant: Participant, site_url: str) -> EmailMessage:
+    event = participant.event
+    url = site_url.rstrip("/") + reverse("events:welcome", kwargs={"code": event.code})
+    body = render_to_string(
+        "events/email/place_freed.txt",
+        {"event": event, "participant": participant, "url": url},
+    )
+    return EmailMessage(
+        subject=f"A place is free for you: {event.title}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[participant.contact_email],
+    )

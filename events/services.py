@@ -710,7 +710,18 @@ def withdraw_participant(*, participant: Participant) -> Participant:
         if waiting:
             waiting.status = ParticipantStatus.JOINED
             waiting.save(update_fields=["status"])
+            if waiting.contact_email:
+                from events import tasks
+
+                transaction.on_commit(partial(tasks.send_place_freed_email.delay, waiting.pk))
     return participant
+
+
+def send_place_freed_email(*, participant: Participant, site_url: str) -> None:
+    """Tell someone who was on the waitlist that a place is theirs, with their welcome page."""
+    from events.invitation_email import place_freed_message
+
+    place_freed_message(participant=participant, site_url=site_url).send()
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 
 from events import services
-from events.models import Invitation
+from events.models import Invitation, Participant, ParticipantStatus
 
 
 @shared_task(
@@ -20,3 +20,23 @@ def send_invitation_email(self, invitation_id: int) -> None:
     invitation = Invitation.objects.filter(pk=invitation_id).first()
     if invitation is not None:
         services.send_invitation(invitation=invitation, site_url=settings.SITE_URL)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def send_place_freed_email(self, participant_id: int) -> None:
+    """Tell a waitlisted person their place is free; nothing if they have left since."""
+    participant = (
+        Participant.objects.select_related("event")
+        .filter(pk=participant_id, status=ParticipantStatus.JOINED)
+        .exclude(contact_email="")
+        .first()
+    )
+    if participant is not None:
+        services.send_place_freed_email(participant=participant, site_url=settings.SITE_URL)

@@ -20,6 +20,7 @@ from events.models import (
     Stage,
     StatusChange,
 )
+from events.tasks import send_place_freed_email
 from tests.factories import ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -436,18 +437,43 @@ def test_only_scheduled_or_live_events_can_be_joined(explore, status):
         services.join_event(event=explore, pseudonym="Robin", role_code="BP", consent=True)
 
 
-def test_a_full_event_puts_people_on_the_waitlist_and_frees_places(open_event):
+def test_a_full_event_puts_people_on_the_waitlist_and_frees_places(
+    open_event, mailoutbox, django_capture_on_commit_callbacks
+):
     joined = [
         services.join_event(event=open_event, pseudonym=f"P{i}x", role_code="BP", consent=True)
         for i in range(3)
     ]
-    late = services.join_event(event=open_event, pseudonym="Late", role_code="BP", consent=True)
+    late = services.join_event(
+        event=open_event,
+        pseudonym="Late",
+        role_code="BP",
+        consent=True,
+        contact_email="late@example.org",
+    )
     assert late.status == ParticipantStatus.WAITLISTED
-    withdrawn = services.withdraw_participant(participant=joined[0])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        withdrawn = services.withdraw_participant(participant=joined[0])
     assert withdrawn.status == ParticipantStatus.WITHDRAWN
     assert withdrawn.withdrawn_at is not None
     late.refresh_from_db()
     assert late.status == ParticipantStatus.JOINED
+    assert len(callbacks) == 1  # the email goes out through the worker, after commit
+    send_place_freed_email.apply(args=[late.pk])
+    [email] = mailoutbox
+    assert email.to == ["late@example.org"]
+    assert email.subject == f"A place is free for you: {open_event.title}"
+    assert "Hello Late," in email.body
+    assert f"/join/{open_event.code}/welcome/" in email.body
+
+
+def test_a_freed_place_is_not_emailed_to_someone_who_left_in_between(open_event, mailoutbox):
+    person = services.join_event(
+        event=open_event, pseudonym="Gone", role_code="BP", consent=True, contact_email="g@x.org"
+    )
+    services.withdraw_participant(participant=person)
+    send_place_freed_email.apply(args=[person.pk])
+    assert mailoutbox == []
 
 
 def test_an_invitation_of_another_event_is_refused(open_event):
