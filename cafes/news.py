@@ -45,7 +45,9 @@ def forget_words(*, event: Event, key: str, ids: list[int]) -> None:
     for update in LiveUpdate.objects.filter(event=event, **lookup).only("pk", "payload"):
         item = update.payload[key]
         if item.get("text") or item.get("tags"):
-            item.update(text="", tags=[], redacted=True)
+            item.update(text="", redacted=True)
+            if "tags" in item:
+                item["tags"] = []
             LiveUpdate.objects.filter(pk=update.pk).update(payload=update.payload)
 
 

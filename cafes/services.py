@@ -524,14 +524,14 @@ def broadcast(*, viewer: Viewer, text: str) -> Cafe:
 
 
 def _note_news(note: Note, action: str) -> None:
-    news.record(
-        event=note.event,
-        table=note.table,
-        kind="note",
-        payload={"action": action, "note": note_payload(note)},
-    )
+    payload = note_payload(note)
     if note.status != NoteStatus.VISIBLE:
+        # Hidden, withdrawn or merged: its words leave the log (screens keep what they had).
         news.forget_words(event=note.event, key="note", ids=[note.pk])
+        payload.update(text="", tags=[], redacted=True)
+    news.record(
+        event=note.event, table=note.table, kind="note", payload={"action": action, "note": payload}
+    )
 
 
 def _note_for(viewer: Viewer, note_id) -> Note:
@@ -690,9 +690,11 @@ def save_read_back(*, viewer: Viewer, table_id: int, text: str) -> ReadBack:
 
 
 def _chat_news(message: ChatMessage) -> None:
-    news.record(event=message.event, kind="chat", payload={"message": chat_payload(message)})
+    payload = chat_payload(message)
     if message.hidden:
         news.forget_words(event=message.event, key="message", ids=[message.pk])
+        payload.update(text="", redacted=True)
+    news.record(event=message.event, kind="chat", payload={"message": payload})
 
 
 def take_back_words(*, participant: Participant) -> None:
