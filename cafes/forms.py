@@ -1,4 +1,5 @@
-"""The post-event questionnaire: a plain form that needs no websocket or JavaScript."""
+"""Plain forms of the café: the post-event questionnaire (no websocket or JavaScript needed)
+and the facilitator's CSV upload of notes from an event run on paper or another board."""
 
 import uuid
 
@@ -37,3 +38,30 @@ class QuestionnaireForm(forms.Form):
             text = self.cleaned_data.get(self.field_name(question), "").strip()
             if text:
                 yield question, text, uuid.uuid5(base, str(question.pk))
+
+
+class NotesUploadForm(forms.Form):
+    """A CSV file in the ``import_notes`` format, read as UTF-8 text."""
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text=(
+            "Columns: round, table, kind, text, role, question, with a header row, saved as "
+            "UTF-8. Up to 5 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("This file is larger than 5 MB. Split it and try again.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                "This file is not UTF-8 text. In your spreadsheet, save it as "
+                "“CSV UTF-8” and try again."
+            ) from None

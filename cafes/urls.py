@@ -8,5 +8,6 @@ app_name = "cafes"
 urlpatterns = [
     path("events/<slug:slug>/cafe/", views.table_page, name="table"),
     path("events/<slug:slug>/cafe/console/", views.console_page, name="console"),
+    path("events/<slug:slug>/cafe/import/", views.import_page, name="import_notes"),
     path("questions/<str:key>/", views.questionnaire, name="questionnaire"),
 ]

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from cafes import selectors, services
+from cafes.csv_io import CsvImportError, import_notes
 from cafes.errors import CafeError
-from cafes.forms import QuestionnaireForm
+from cafes.forms import NotesUploadForm, QuestionnaireForm
 from cafes.models import ClosingAnswer
-from cafes.permissions import can_watch
+from cafes.permissions import can_run, can_watch
 from events.models import ClosingQuestion, Event
 
 
@@ -93,4 +94,37 @@ def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
         request,
         "cafes/questionnaire.html",
         {"event": viewer.event, "participant": viewer.participant, "form": form},
+    )
+
+
+def import_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The facilitator brings in the words of an event run on paper or on another board:
+    every row or none, with the mistakes listed by line."""
+    event = get_object_or_404(Event, slug=slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    viewer = selectors.viewer_for(event=event, session=None, user=request.user)
+    if viewer is None or not can_run(viewer):
+        raise PermissionDenied("Only the event's facilitators can import notes.")
+    form = NotesUploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = import_notes(
+                stream=form.cleaned_data["file"].splitlines(keepends=True), event=event
+            )
+        except CsvImportError as error:
+            errors = error.errors
+        else:
+            messages.success(
+                request,
+                f"Imported {result.notes} notes, {result.chat} chat messages and "
+                f"{result.answers} answers.",
+            )
+            return redirect("cafes:import_notes", slug=event.slug)
+    return render(
+        request,
+        "cafes/import.html",
+        {"event": event, "form": form, "errors": errors, "can_manage": True},
+        status=400 if errors or form.errors else 200,
     )
