@@ -1,4 +1,5 @@
-"""The report's data for other tools: JSON with every field, CSV of every word said."""
+"""The report's data for other tools: JSON with every field; CSV of every note, chat
+message, answer and priority."""
 
 import csv
 import io
@@ -7,7 +8,9 @@ from dataclasses import asdict
 
 from reports.document import ReportDocument
 
-CSV_COLUMNS = ["type", "id", "round", "table", "kind", "theme", "question", "role", "text"]
+CSV_COLUMNS = [
+    "type", "id", "round", "table", "kind", "theme", "question", "role", "votes", "text"
+]  # fmt: skip
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -81,11 +84,14 @@ def render_csv(doc: ReportDocument) -> bytes:
         for n in theme.notes:
             writer.writerow(
                 safe_cell(v)
-                for v in (kind, n.id, n.round, n.table, n.kind, theme.title, "", n.role, n.text)
+                for v in (kind, n.id, n.round, n.table, n.kind, theme.title, "", n.role, "", n.text)
             )
     for q in doc.questions:
         for a in q.answers:
-            row = ("answer", a.id, "", "", "answer", "", q.question, a.role, a.text)
+            row = ("answer", a.id, "", "", "answer", "", q.question, a.role, "", a.text)
             writer.writerow(safe_cell(v) for v in row)
+    for p in doc.priorities:
+        row = ("priority", "", p.round, p.table, "priority", "", "", "", p.votes, p.text)
+        writer.writerow(safe_cell(v) for v in row)
     # A byte-order mark so Excel opens the file as UTF-8.
     return ("\ufeff" + out.getvalue()).encode()
