@@ -71,3 +71,10 @@ def people(report_event):
         "review_team": reviewer,
         "other_event_staff": other_event_staff,
     }
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test's report files in a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
