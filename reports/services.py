@@ -104,13 +104,14 @@ def _start(version_id: int) -> tuple[ReportVersion, int] | None:
     return version, version.attempts
 
 
-def _progress(version: ReportVersion, attempt: int, percent: int, step: str) -> None:
-    """Saved at once (not in a transaction) so the downloads page shows it live."""
+def _progress(version: ReportVersion, attempt: int, percent: int, step: str, key: str) -> None:
+    """Saved at once (not in a transaction) so the downloads page shows it live. ``key``
+    names the step for the test-only pause."""
     ReportVersion.objects.filter(
         pk=version.pk, attempts=attempt, status=ReportStatus.RUNNING
     ).update(progress=percent, step=step)
     pause_at = os.environ.get(PAUSE_AT_STEP_ENV)
-    if pause_at and step.startswith(pause_at):
+    if pause_at and pause_at == key:
         time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "60")))
 
 
@@ -166,14 +167,14 @@ def compile_report(*, version: ReportVersion) -> ReportVersion:
     if claimed is None:
         return ReportVersion.objects.get(pk=version.pk)
     version, attempt = claimed
-    _progress(version, attempt, 5, "document: reading the harvest")
+    _progress(version, attempt, 5, "Reading the harvest", "document")
     doc = build_document(event=version.event, version=version.number, compiled_at=timezone.now())
     rendered: dict[str, bytes] = {}
     for i, (fmt, renderer) in enumerate(RENDERERS.items()):
-        label = ReportFormat(fmt).label
-        _progress(version, attempt, 30 + i * 60 // len(RENDERERS), f"{fmt}: writing the {label}")
+        percent = 30 + i * 60 // len(RENDERERS)
+        _progress(version, attempt, percent, f"Writing the {ReportFormat(fmt).label}", fmt)
         rendered[fmt] = renderer.render(doc)
-    _progress(version, attempt, 95, "saving the files")
+    _progress(version, attempt, 95, "Saving the files", "save")
     return _finish(version, attempt, doc, rendered)
 
 

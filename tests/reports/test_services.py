@@ -92,7 +92,7 @@ def test_running_the_compile_twice_yields_one_set_of_files(report_event):
 def test_a_version_left_running_by_a_dead_worker_restarts_cleanly(report_event):
     version = services.request_report(event=report_event)
     ReportVersion.objects.filter(pk=version.pk).update(
-        status=ReportStatus.RUNNING, attempts=1, progress=60, step="pdf: writing the PDF"
+        status=ReportStatus.RUNNING, attempts=1, progress=60, step="Writing the PDF"
     )
     leftover = services.version_folder(version) / "attempt-1" / ".report.pdf.part"
     leftover.parent.mkdir(parents=True)
