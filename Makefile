@@ -24,6 +24,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_cafe
 
 ## Set up, load the demo series, and start the web server and a Celery worker (Ctrl-C stops both).
 run: demo
