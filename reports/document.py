@@ -37,6 +37,7 @@ REFLECTION_QUESTION = re.compile(
 @dataclass(frozen=True)
 class Paragraph:
     text: str
+    lead: str = ""  # a few words set in bold before the text, e.g. "Context"
     kind: str = "paragraph"
 
 
@@ -383,11 +384,11 @@ def _summary(doc: ReportDocument) -> Section:
         )
     ]
     if e.context:
-        blocks.append(Paragraph(f"Context: {e.context}"))
-    blocks.append(Paragraph(f"The process: {_process_lines(doc)}"))
+        blocks.append(Paragraph(e.context, lead="Context"))
+    blocks.append(Paragraph(_process_lines(doc), lead="The process"))
     key = _key_themes(doc)
     if key:
-        blocks.append(Paragraph("Key themes and emerging ideas for change:"))
+        blocks.append(Paragraph("", lead="Key themes and emerging ideas for change"))
         blocks.append(
             Bullets(
                 tuple(
@@ -411,16 +412,17 @@ def _process(doc: ReportDocument) -> Section:
     e = doc.event
     blocks: list[Block] = []
     series = f"{e.series}: {e.series_description}" if e.series_description else e.series
-    blocks.append(Paragraph(f"The series. {series}"))
+    blocks.append(Paragraph(series, lead="The series"))
     blocks.append(
         Paragraph(
-            "The method. The series runs in three stages: Connect, a launch where everyone "
+            "The series runs in three stages: Connect, a launch where everyone "
             "hears the context and raises what matters to them; Explore, one event for each "
             "stakeholder group; and Create, where proposals for change are developed from the "
             "themes of every Explore event. This Explore event was a Collective Story Café, "
             "a form of World Café: people sat at small tables with a table host, shared their "
             "stories, then moved to other tables to build a collective story, and finally "
-            "chose the solutions that matter most."
+            "chose the solutions that matter most.",
+            lead="The method",
         )
     )
     if doc.rounds:
@@ -431,10 +433,11 @@ def _process(doc: ReportDocument) -> Section:
         blocks.append(Bullets(tuple(q.question for q in doc.questions)))
     blocks.append(
         Paragraph(
-            "How to read this report. Quotes are exactly what people wrote, with the role code "
+            "Quotes are exactly what people wrote, with the role code "
             "they chose in brackets. Names, emails, phone numbers and addresses have been "
             "replaced by markers such as [name] or [phone]. Nothing said by anyone who "
-            "withdrew from the event is included."
+            "withdrew from the event is included.",
+            lead="How to read this report",
         )
     )
     return Section("process", "About the process", 1, blocks)

@@ -12,7 +12,10 @@ def _escape(text: str) -> str:
 
 def _block(block: Block) -> list[str]:
     if block.kind == "paragraph":
-        return [_escape(block.text), ""]
+        if not block.lead:
+            return [_escape(block.text), ""]
+        lead = f"**{_escape(block.lead)}{'.' if block.text else ''}**"
+        return [f"{lead} {_escape(block.text)}".rstrip(), ""]
     if block.kind == "bullets":
         return [*(f"- {_escape(item)}" for item in block.items), ""]
     if block.kind == "quotes":

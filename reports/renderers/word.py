@@ -32,7 +32,10 @@ def _styles(document) -> None:
 
 def _block(document, block: Block) -> None:
     if block.kind == "paragraph":
-        document.add_paragraph(block.text)
+        paragraph = document.add_paragraph()
+        if block.lead:
+            paragraph.add_run(block.lead + (". " if block.text else "")).bold = True
+        paragraph.add_run(block.text)
     elif block.kind == "bullets":
         for item in block.items:
             document.add_paragraph(item, style="List Bullet")
