@@ -3,7 +3,8 @@
 Each size runs in a child process of its own (so its peak memory is its own), on the
 database ``DATABASE_URL`` names (it must exist; tables are migrated), or on a scratch SQLite
 file when it is unset. The child generates an Explore event with N notes over three rounds
-(about 40 notes per table, four people per table), plenary chat, priorities with votes and
+(about 40 notes per table, four people per table; each note two sentences of the harvest
+fixture, so nearly all are different), plenary chat, priorities with votes and
 closing answers, then runs ``reports.services.compile_report`` synchronously, the code the
 Celery task runs. Run from the repository root:
 
@@ -30,6 +31,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 FIXTURE = ROOT / "tests" / "harvest" / "fixtures" / "notes.csv"
 NOTES_PER_TABLE = 40
+
+
+def note_text(texts: list[str], i: int) -> str:
+    """Two fixture sentences joined: about 80,000 different notes, as unique as real ones
+    (repeating a few hundred texts would let theming skip nearly every note as a duplicate)."""
+    n = len(texts)
+    first, second = texts[i % n], texts[(i // n * 7 + i * 3 + 1) % n]
+    return first if first == second else f"{first.rstrip('.')}. {second}"
 
 
 def child(notes: int) -> dict:
@@ -86,7 +95,7 @@ def child(notes: int) -> dict:
                 participant=people[i % len(people)],
                 role_code=people[i % len(people)].role_code,
                 kind=kinds[i % 3 + 1][i % len(kinds[i % 3 + 1])],
-                text=texts[i % len(texts)],
+                text=note_text(texts, i),
                 client_id=uuid.uuid4(),
             )
             for i in range(notes)
