@@ -41,6 +41,13 @@ def note_text(texts: list[str], i: int) -> str:
     return first if first == second else f"{first.rstrip('.')}. {second}"
 
 
+def _pdf_pages(version) -> int | None:
+    from pypdf import PdfReader
+
+    pdf = version.files.filter(format="pdf").first()
+    return len(PdfReader(pdf.file.path).pages) if pdf else None
+
+
 def _cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -168,6 +175,7 @@ def child(notes: int) -> dict:
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "steps_seconds": per_step,
         "files_kb": {f.format: round(f.size / 1024) for f in version.files.all()},
+        "pdf_pages": _pdf_pages(version),
         "generate_seconds": round(generated, 1),
         "database": django.db.connection.vendor,
     }
