@@ -13,10 +13,11 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from events.models import EventStatus
+from events.models import EventStatus, StaffRole
 from events.services import transition_event
 from reports.models import ReportFile, ReportStatus, ReportVersion
 from reports.services import version_folder
+from tests.factories import MembershipFactory
 from tests.reports.conftest import load_report_event
 from tests.reports.test_document import NAMES, SECTION_ORDER
 from tests.support.servers import celery_worker, wait_until
@@ -72,7 +73,9 @@ def test_closing_an_event_has_a_worker_compile_every_format_for_download(live_ev
     assert "reports.tasks.compile_report" in worker.output()
 
     reviewer = Client()
-    reviewer.force_login(live_event.memberships.get().user)
+    reviewer.force_login(
+        MembershipFactory(series=live_event.series, event=None, role=StaffRole.REVIEW_TEAM).user
+    )
     page = reviewer.get(reverse("reports:series", args=[live_event.series.slug])).content.decode()
     links = re.findall(r'href="(/reports/files/\d+/)"', page)
     assert len(links) == 6
@@ -109,6 +112,7 @@ def test_closing_an_event_has_a_worker_compile_every_format_for_download(live_ev
     assert [r["type"] for r in rows].count("note") == 284
     assert "Findings by round" in downloads["md"].decode()
     assert "Findings by round" in downloads["html"].decode()
+    assert version.files.filter(downloads__user__isnull=False).count() == 6
 
 
 def test_a_worker_killed_mid_compile_hands_the_version_to_the_next_worker(live_event, tmp_path):
