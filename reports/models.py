@@ -23,7 +23,7 @@ class ReportFormat(models.TextChoices):
     HTML = "html", "Web page (HTML)"
     MD = "md", "Markdown"
     JSON = "json", "JSON data"
-    CSV = "csv", "CSV of every note, chat message and answer"
+    CSV = "csv", "CSV spreadsheet"
 
 
 class ReportVersion(models.Model):

@@ -7,8 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from events.models import Event, Series
 from events.permissions import can_download_reports, can_manage_event
-from reports.models import Download, ReportFile, ReportStatus, ReportVersion
-from reports.renderers import RENDERERS
+from reports.models import Download, ReportFile, ReportFormat, ReportStatus, ReportVersion
 
 DOWNLOADS_SHOWN = 50
 
@@ -26,7 +25,8 @@ class EventReports:
 
 
 def _files_in_order(version: ReportVersion) -> list[ReportFile]:
-    order = list(RENDERERS)
+    """The formats people read first (PDF, Word) first; the data last."""
+    order = list(ReportFormat.values)
     return sorted(version.files.all(), key=lambda f: order.index(f.format))
 
 

@@ -42,7 +42,9 @@ def series_reports(request: HttpRequest, series: Series) -> HttpResponse:
 @event_page(can_manage_event)
 def compile_event(request: HttpRequest, event: Event) -> HttpResponse:
     try:
-        version = services.request_report(event=event, by=request.user, reason="Asked for")
+        version = services.request_report(
+            event=event, by=request.user, reason="New version on request"
+        )
     except ReportsError as error:
         messages.error(request, str(error))
     else:
