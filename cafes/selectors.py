@@ -369,3 +369,13 @@ def answers_for_event(*, event: Event) -> QuerySet[ClosingAnswer]:
         .select_related("question")
         .order_by("question__position", "question_id", "created_at", "pk")
     )
+
+
+def rounds_for_event(*, event: Event) -> QuerySet[Round]:
+    """The event's café rounds in order, with their prompts."""
+    return Round.objects.filter(event=event).order_by("number")
+
+
+def tables_for_event(*, event: Event) -> QuerySet[Table]:
+    """The event's café tables in order (``host`` is a staff user; never put it in a report)."""
+    return Table.objects.filter(event=event).order_by("number")

@@ -11,6 +11,7 @@ keep their words, while "my worker Will said" loses the name. Every other roster
 redacted in any case ("robin", "ROBIN"), as a whole word only ("Robinson" is not "Robin").
 """
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -234,11 +235,20 @@ def name_words(names: Iterable[str]) -> set[str]:
     return words
 
 
-def _names(text: str, names: set[str]) -> Iterable[RedactionSpan]:
-    if not names:
+@functools.lru_cache(maxsize=32)
+def _name_pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for a roster, built once: an event's texts all share its roster, and
+    rebuilding it for every text made redaction cost grow with the roster's size."""
+    words = name_words(names)
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w@])(?:{alternatives})(?![\w@])", re.IGNORECASE)
+
+
+def _names(text: str, pattern: re.Pattern | None) -> Iterable[RedactionSpan]:
+    if pattern is None:
         return
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w@])(?:{alternatives})(?![\w@])", re.IGNORECASE)
     for match in pattern.finditer(text):
         word = match.group()
         folded = word.casefold()
@@ -268,7 +278,7 @@ def find_spans(
         *_addresses(text),
         *(RedactionSpan(m.start(), m.end(), "postcode") for m in POSTCODE.finditer(text)),
         *_phones(text),
-        *_names(text, name_words(names)),
+        *_names(text, _name_pattern(tuple(names))),
     ]
     candidates.sort(key=lambda s: (PRIORITY.index(s.kind), s.start, -(s.end - s.start)))
     chosen: list[RedactionSpan] = []

@@ -181,14 +181,17 @@ def _duplicates(items: Sequence[Item], tfidf) -> dict[int, int]:
             seen[key] = i
     if tfidf is not None and tfidf.shape[0] > 1:
         sims = (tfidf @ tfidf.T).toarray()
-        for i in range(len(items)):
-            if i in dup_of:
+        repeats = np.zeros(len(items), dtype=bool)
+        repeats[list(dup_of)] = True
+        for i in range(1, len(items)):
+            if repeats[i] or repeats[:i].all():
                 continue
-            originals = [j for j in range(i) if j not in dup_of]
-            if originals:
-                best = max(originals, key=lambda j: (sims[i, j], -j))
-                if sims[i, best] >= DUPLICATE_SIMILARITY:
-                    dup_of[i] = best
+            # The most similar earlier original; argmax takes the first of equals, so ties
+            # go to the earliest note.
+            best = int(np.argmax(np.where(repeats[:i], -np.inf, sims[i, :i])))
+            if sims[i, best] >= DUPLICATE_SIMILARITY:
+                dup_of[i] = best
+                repeats[i] = True
     return dup_of
 
 

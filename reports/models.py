@@ -1,1 +1,104 @@
-"""Models of the reports app."""
+"""Report versions, the files each compile produced, and the audit trail of downloads.
+
+Every write goes through ``reports.services``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from events.models import Event
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Compiling"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (DOCX)"
+    HTML = "html", "Web page (HTML)"
+    MD = "md", "Markdown"
+    JSON = "json", "JSON data"
+    CSV = "csv", "CSV spreadsheet"
+
+
+class ReportVersion(models.Model):
+    """One compile of an event's report. A new compile is a new version; none is overwritten."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="report_versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=80, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=80, blank=True, help_text="Why it was compiled.")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times a worker started compiling it."
+    )
+    fingerprint = models.CharField(max_length=64, blank=True, help_text="Of the inputs.")
+    curated = models.BooleanField(default=False, help_text="Made from curated themes.")
+    note_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["event", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="unique_report_version"),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100), name="report_progress_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · version {self.number}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ReportStatus.DONE, ReportStatus.FAILED}
+
+
+class ReportFile(models.Model):
+    """One format of one version, stored under ``MEDIA_ROOT/reports/``."""
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="files")
+    format = models.CharField(max_length=5, choices=ReportFormat.choices)
+    file = models.FileField(upload_to="reports/", max_length=300)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "format"], name="one_file_per_format")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.format})"
+
+
+class Download(models.Model):
+    """Who downloaded which report file, and when: the review team's audit trail."""
+
+    report_file = models.ForeignKey(ReportFile, on_delete=models.CASCADE, related_name="downloads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    username = models.CharField(max_length=150, help_text="Kept if the account is deleted.")
+    downloaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-downloaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.username} · {self.report_file} · {self.downloaded_at:%Y-%m-%d %H:%M}"

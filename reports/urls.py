@@ -1,4 +1,12 @@
-"""URL routes of the reports app."""
+"""URL routes of the reports app: the series' reports page, compiling, downloading."""
+
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("series/<slug:slug>/reports/", views.series_reports, name="series"),
+    path("events/<slug:slug>/reports/compile/", views.compile_event, name="compile"),
+    path("reports/files/<int:pk>/", views.download, name="download"),
+]

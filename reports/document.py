@@ -1,0 +1,647 @@
+"""The report as one plain document, which every renderer draws in the same order.
+
+``build_document`` reads the harvest (``harvest.selectors.harvest_for_report``: themes,
+quotes, answers and conclusions, already redacted, without the words of anyone who
+withdrew), the café selectors (rounds, tables, priorities with votes) and the event. The
+result holds the report's data (for JSON and CSV) and its sections of paragraphs, bullet
+lists, quotes and tables (for HTML, PDF, DOCX and Markdown). Words are attributed by role
+code only: no name or pseudonym is ever read here.
+"""
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from cafes.selectors import priorities_for_event, rounds_for_event, tables_for_event
+from events.models import Event
+from events.selectors import local_time, participants_by_role
+from harvest.content import Harvest, HarvestNote, HarvestTheme
+from harvest.selectors import Redactor, harvest_for_report
+
+KEY_POINTS = 6
+OTHER_TITLE = "Other"
+OTHER_QUOTES = 5
+CHAT_QUOTES = 3
+# A closing question about the event itself: its answers are the reflections on the process.
+REFLECTION_QUESTION = re.compile(
+    r"\b(taking part|take part|took part|today|this event|the event|the process|the session)\b",
+    re.IGNORECASE,
+)
+
+# --- the blocks a section is made of ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    lead: str = ""  # a few words set in bold before the text, e.g. "Context"
+    kind: str = "paragraph"
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+    kind: str = "bullets"
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str  # verbatim from a stored note, message or answer, after redaction
+    role: str  # role code, or "" when the person preferred not to say
+
+
+@dataclass(frozen=True)
+class Quotes:
+    quotes: tuple[Quote, ...]
+    kind: str = "quotes"
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    kind: str = "table"
+
+
+Block = Paragraph | Bullets | Quotes | Table
+
+
+@dataclass
+class Section:
+    anchor: str
+    title: str
+    level: int  # 1 chapter, 2 round or question, 3 theme
+    blocks: list[Block] = field(default_factory=list)
+    subsections: list["Section"] = field(default_factory=list)
+
+
+# --- the report's data ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    id: int
+    text: str
+    role: str
+    table: str
+    round: int | None
+    kind: str  # story, problem, ... for notes; "comment" for chat
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    title: str
+    summary: str
+    kind: str  # "notes" or "chat"
+    round: int | None
+    key: bool
+    emerging: bool
+    curated: bool
+    notes: tuple[NoteRow, ...]
+    quotes: tuple[NoteRow, ...]
+
+    @property
+    def table_count(self) -> int:
+        return len({n.table for n in self.notes if n.table})
+
+    @property
+    def is_other(self) -> bool:
+        return self.title == OTHER_TITLE
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    code: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    number: int
+    prompt: str
+    notes: int
+    tables: int
+
+
+@dataclass(frozen=True)
+class PriorityRow:
+    round: int
+    table: str
+    text: str
+    votes: int
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    id: int
+    text: str
+    role: str
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    question: str
+    position: int
+    reflection: bool  # about the event itself, shown under "Reflections on the process"
+    answers: tuple[AnswerRow, ...]
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    title: str
+    slug: str
+    series: str
+    series_description: str
+    stage: str
+    stakeholder_group: str
+    starts_at: str  # ISO 8601 in the event's time zone
+    ends_at: str
+    date: str  # e.g. "Saturday 14 March 2026"
+    timezone: str
+    context: str
+    description: str
+    tables: int
+    table_hosts: int
+
+
+@dataclass
+class ReportDocument:
+    event: EventFacts
+    participants: list[RoleRow]
+    rounds: list[RoundRow]
+    themes: list[ThemeRow]
+    priorities: list[PriorityRow]
+    questions: list[QuestionRow]
+    chat: list[NoteRow]
+    conclusions: str
+    curated: bool
+    fingerprint: str  # of everything above: the same inputs give the same fingerprint
+    version: int | None  # None when compiled outside a stored version (build_report)
+    compiled_at: datetime
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"Harvest report: {self.event.title}"
+
+    @property
+    def participant_count(self) -> int:
+        return sum(r.count for r in self.participants)
+
+    @property
+    def note_count(self) -> int:
+        return sum(len(t.notes) for t in self.themes if t.kind == "notes")
+
+    @property
+    def version_label(self) -> str:
+        when = f"{self.compiled_at:%d %B %Y, %H:%M} UTC"
+        if self.version is None:
+            return f"Compiled {when}"
+        return f"Version {self.version}, compiled {when}"
+
+
+# --- building it ------------------------------------------------------------------------
+
+
+def _note(n: HarvestNote) -> NoteRow:
+    return NoteRow(id=n.id, text=n.text, role=n.role, table=n.table, round=n.round, kind=n.kind)
+
+
+def _theme(t: HarvestTheme) -> ThemeRow:
+    return ThemeRow(
+        title=t.title,
+        summary=t.summary,
+        kind=t.kind,
+        round=t.round,
+        key=t.key,
+        emerging=t.emerging,
+        curated=t.curated,
+        notes=tuple(_note(n) for n in t.notes),
+        quotes=tuple(_note(n) for n in t.quotes),
+    )
+
+
+def _event_facts(event: Event) -> EventFacts:
+    starts, ends = local_time(event, event.starts_at), local_time(event, event.ends_at)
+    tables = list(tables_for_event(event=event))
+    return EventFacts(
+        title=event.title,
+        slug=event.slug,
+        series=event.series.title,
+        series_description=event.series.description,
+        stage=event.get_stage_display(),
+        stakeholder_group=event.stakeholder_group.name if event.stakeholder_group else "",
+        starts_at=starts.isoformat(),
+        ends_at=ends.isoformat(),
+        date=f"{starts:%A} {starts.day} {starts:%B %Y}",
+        timezone=event.timezone,
+        context=event.context,
+        description=event.description,
+        tables=len(tables),
+        table_hosts=len({t.host_id for t in tables if t.host_id}),
+    )
+
+
+def _participants(event: Event) -> list[RoleRow]:
+    """How many took part, by role code; people who withdrew are not counted."""
+    return [
+        RoleRow(code=g.code, label=g.label, count=len(g.joined))
+        for g in participants_by_role(event)
+        if g.joined
+    ]
+
+
+def _rounds(event: Event, themes: list[ThemeRow]) -> list[RoundRow]:
+    notes = [n for t in themes if t.kind == "notes" for n in t.notes]
+    per_round = Counter(n.round for n in notes)
+    tables = {r: {n.table for n in notes if n.round == r} for r in per_round}
+    return [
+        RoundRow(
+            number=r.number,
+            prompt=r.prompt,
+            notes=per_round.get(r.number, 0),
+            tables=len(tables.get(r.number, ())),
+        )
+        for r in rounds_for_event(event=event)
+    ]
+
+
+def _priorities(event: Event, redactor: Redactor) -> list[PriorityRow]:
+    return [
+        PriorityRow(
+            round=p.round.number,
+            table=p.table.label,
+            text=redactor.text(p.text).text,
+            votes=p.vote_count,
+        )
+        for p in priorities_for_event(event=event)
+    ]
+
+
+def _questions(harvest: Harvest) -> list[QuestionRow]:
+    return [
+        QuestionRow(
+            question=group.question,
+            position=group.position,
+            reflection=bool(REFLECTION_QUESTION.search(group.question)),
+            answers=tuple(AnswerRow(id=a.id, text=a.text, role=a.role) for a in group.answers),
+        )
+        for group in harvest.answers
+    ]
+
+
+def build_document(
+    *, event: Event, version: int | None = None, compiled_at: datetime
+) -> ReportDocument:
+    """The whole report of ``event``: its data, then its sections in reading order."""
+    harvest = harvest_for_report(event=event)
+    themes = [_theme(t) for t in harvest.themes]
+    document = ReportDocument(
+        event=_event_facts(event),
+        participants=_participants(event),
+        rounds=_rounds(event, themes),
+        themes=themes,
+        priorities=_priorities(event, Redactor(event)),
+        questions=_questions(harvest),
+        chat=[n for t in themes if t.kind == "chat" for n in t.notes],
+        conclusions=harvest.conclusions,
+        curated=harvest.curated,
+        fingerprint="",
+        version=version,
+        compiled_at=compiled_at,
+    )
+    document.chat.sort(key=lambda n: (n.round or 10**6, n.id))
+    document.fingerprint = fingerprint(document)
+    document.sections = sections(document)
+    return document
+
+
+def fingerprint(document: ReportDocument) -> str:
+    """A hash of the report's content, leaving out when and as which version it was made."""
+    content = asdict(document)
+    for volatile in ("fingerprint", "version", "compiled_at", "sections"):
+        content.pop(volatile)
+    body = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+# --- the sections, in the order a review team reads them --------------------------------
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _quotes(notes) -> Quotes:
+    return Quotes(tuple(Quote(text=n.text, role=n.role) for n in notes))
+
+
+def _joined(items: list[str]) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _note_themes(doc: ReportDocument) -> list[ThemeRow]:
+    return [t for t in doc.themes if t.kind == "notes"]
+
+
+def _key_themes(doc: ReportDocument) -> list[ThemeRow]:
+    """Themes the harvester marked key or emerging; if none, the largest themes."""
+    themes = [t for t in _note_themes(doc) if not t.is_other]
+    marked = [t for t in themes if t.key or t.emerging]
+    if marked:
+        return marked[:KEY_POINTS]
+    largest = sorted(themes, key=lambda t: (-len(t.notes), -t.table_count))[:KEY_POINTS]
+    return sorted(largest, key=lambda t: themes.index(t))
+
+
+def _process_lines(doc: ReportDocument) -> str:
+    rounds = len(doc.rounds)
+    return (
+        f"{_plural(doc.participant_count, 'person', 'people')} met at "
+        f"{_plural(doc.event.tables, 'small table')} for {_plural(rounds, 'round')} of "
+        "conversation, from personal stories to the problems, strengths and possibilities "
+        "they share, to the solutions that matter most. After each round a plenary shared "
+        "what came up, and at the end everyone answered "
+        f"{_plural(len(doc.questions), 'closing question')} on their own."
+    )
+
+
+def _summary(doc: ReportDocument) -> Section:
+    e = doc.event
+    who = f" with {e.stakeholder_group.lower()}" if e.stakeholder_group else ""
+    blocks: list[Block] = [
+        Paragraph(
+            f"{e.title} was an {e.stage} event of the series {e.series}{who}, "
+            f"held online on {e.date}. This report sets out what the people who took part "
+            "said, in their own words."
+        )
+    ]
+    if e.context:
+        blocks.append(Paragraph(e.context, lead="Context"))
+    blocks.append(Paragraph(_process_lines(doc), lead="The process"))
+    key = _key_themes(doc)
+    if key:
+        blocks.append(Paragraph("", lead="Key themes and emerging ideas for change"))
+        blocks.append(
+            Bullets(
+                tuple(
+                    f"{t.title}{' (an emerging idea for change)' if t.emerging else ''}: "
+                    f"{t.summary}"
+                    for t in key
+                )
+            )
+        )
+    if not doc.curated:
+        blocks.append(
+            Paragraph(
+                "These themes were drafted automatically and have not yet been reviewed by a "
+                "harvester; a later version of this report may group them differently."
+            )
+        )
+    return Section("summary", "Executive summary", 1, blocks)
+
+
+def _process(doc: ReportDocument) -> Section:
+    e = doc.event
+    blocks: list[Block] = []
+    series = f"{e.series}: {e.series_description}" if e.series_description else e.series
+    blocks.append(Paragraph(series, lead="The series"))
+    blocks.append(
+        Paragraph(
+            "The series runs in three stages: Connect, a launch where everyone "
+            "hears the context and raises what matters to them; Explore, one event for each "
+            "stakeholder group; and Create, where proposals for change are developed from the "
+            "themes of every Explore event. This Explore event was a Collective Story Café, "
+            "a form of World Café: people sat at small tables with a table host, shared their "
+            "stories, then moved to other tables to build a collective story, and finally "
+            "chose the solutions that matter most.",
+            lead="The method",
+        )
+    )
+    if doc.rounds:
+        blocks.append(Paragraph("The questions each round discussed:"))
+        blocks.append(Bullets(tuple(f"Round {r.number}: {r.prompt}" for r in doc.rounds)))
+    if doc.questions:
+        blocks.append(Paragraph("The closing questions everyone answered on their own:"))
+        blocks.append(Bullets(tuple(q.question for q in doc.questions)))
+    blocks.append(
+        Paragraph(
+            "Quotes are exactly what people wrote, with the role code "
+            "they chose in brackets. Names, emails, phone numbers and addresses have been "
+            "replaced by markers such as [name] or [phone]. Nothing said by anyone who "
+            "withdrew from the event is included.",
+            lead="How to read this report",
+        )
+    )
+    return Section("process", "About the process", 1, blocks)
+
+
+def _event_information(doc: ReportDocument) -> Section:
+    e = doc.event
+    hosts = f", with {_plural(e.table_hosts, 'table host')}" if e.table_hosts else ""
+    blocks: list[Block] = [
+        Paragraph(
+            f"{_plural(doc.participant_count, 'person', 'people')} took part on {e.date}, at "
+            f"{_plural(e.tables, 'table')}{hosts}. They wrote {_plural(doc.note_count, 'note')}"
+            f" and {_plural(len(doc.chat), 'chat message')}, and gave "
+            f"{_plural(sum(len(q.answers) for q in doc.questions), 'answer')} to the closing "
+            "questions."
+        )
+    ]
+    if doc.participants:
+        blocks.append(
+            Table(
+                "People who took part, by role",
+                ("Role code", "Role", "People"),
+                tuple((r.code, r.label, str(r.count)) for r in doc.participants),
+            )
+        )
+    if doc.rounds:
+        blocks.append(
+            Table(
+                "Rounds and their prompts",
+                ("Round", "Prompt", "Notes", "Tables"),
+                tuple((str(r.number), r.prompt, str(r.notes), str(r.tables)) for r in doc.rounds),
+            )
+        )
+    return Section("event", "Event information", 1, blocks)
+
+
+def _theme_section(theme: ThemeRow, anchor: str) -> Section:
+    blocks: list[Block] = []
+    if theme.is_other:
+        blocks.append(Paragraph("Points raised that did not fit any of the themes above."))
+        shown = theme.quotes or theme.notes[:OTHER_QUOTES]
+    else:
+        blocks.append(Paragraph(theme.summary))
+        shown = theme.quotes or theme.notes[:CHAT_QUOTES]
+    where = f" at {_plural(theme.table_count, 'table')}" if theme.table_count else ""
+    blocks.append(Paragraph(f"Raised in {_plural(len(theme.notes), 'note')}{where}."))
+    if shown:
+        blocks.append(_quotes(shown))
+    if len(theme.notes) > len(shown) and theme.is_other:
+        blocks.append(Paragraph(f"The other {len(theme.notes) - len(shown)} are in the CSV."))
+    title = "Other points" if theme.is_other else theme.title
+    return Section(anchor, title, 3, blocks)
+
+
+def _findings(doc: ReportDocument) -> Section:
+    section = Section(
+        "findings",
+        "Findings by round",
+        1,
+        [
+            Paragraph(
+                "For each round: the themes that came up, each with a sentence in the "
+                "participants' own words and the quotes that show it."
+            )
+        ],
+    )
+    for r in doc.rounds:
+        themes = [t for t in _note_themes(doc) if t.round == r.number]
+        sub = Section(f"round-{r.number}", f"Round {r.number}", 2, [Paragraph(f"“{r.prompt}”")])
+        if not themes:
+            sub.blocks.append(Paragraph("No notes were written in this round."))
+        for i, theme in enumerate(themes, start=1):
+            sub.subsections.append(_theme_section(theme, f"round-{r.number}-theme-{i}"))
+        section.subsections.append(sub)
+    return section
+
+
+def _chat(doc: ReportDocument) -> Section:
+    section = Section(
+        "chat",
+        "Plenary chat highlights",
+        1,
+        [
+            Paragraph(
+                "After each round, table spokespeople shared what came up and everyone else "
+                "could react in the event chat. What the chat returned to most:"
+            )
+        ],
+    )
+    for r in doc.rounds:
+        themes = [t for t in doc.themes if t.kind == "chat" and t.round == r.number]
+        sub = Section(f"chat-{r.number}", f"After round {r.number}", 2)
+        if not themes:
+            sub.blocks.append(Paragraph("Nobody wrote in the chat during this plenary."))
+        for theme in themes:
+            shown = (theme.quotes or theme.notes)[:CHAT_QUOTES]
+            if not theme.is_other:
+                sub.blocks.append(Paragraph(f"{theme.title}: {theme.summary}"))
+            elif len(themes) > 1:
+                sub.blocks.append(Paragraph("Other comments:"))
+            sub.blocks.append(_quotes(shown))
+        section.subsections.append(sub)
+    return section
+
+
+def _priorities_section(doc: ReportDocument) -> Section:
+    section = Section("priorities", "The tables' priorities", 1)
+    if not doc.priorities:
+        section.blocks.append(Paragraph("No table recorded priorities at this event."))
+        return section
+    section.blocks.append(
+        Paragraph(
+            "In the last round each table chose up to three high-priority solutions; everyone "
+            "then voted for the ones they backed. Most votes first within each table."
+        )
+    )
+    for number in sorted({p.round for p in doc.priorities}):
+        rows = [p for p in doc.priorities if p.round == number]
+        section.blocks.append(
+            Table(
+                f"Priorities chosen in round {number}",
+                ("Table", "Priority", "Votes"),
+                tuple((p.table, p.text, str(p.votes)) for p in rows),
+            )
+        )
+    return section
+
+
+def _answers(doc: ReportDocument) -> Section:
+    section = Section("answers", "Answers to the closing questions", 1)
+    asked = [q for q in doc.questions if not q.reflection]
+    if not asked:
+        section.blocks.append(Paragraph("No closing questions were asked about the topic."))
+    for q in asked:
+        sub = Section(f"question-{q.position}", q.question, 2)
+        sub.blocks.append(Paragraph(f"{_plural(len(q.answers), 'answer')}."))
+        if q.answers:
+            sub.blocks.append(_quotes(q.answers))
+        section.subsections.append(sub)
+    return section
+
+
+def _reflections(doc: ReportDocument) -> Section:
+    section = Section("reflections", "Reflections on the process", 1)
+    about = [q for q in doc.questions if q.reflection]
+    if not any(q.answers for q in about):
+        section.blocks.append(
+            Paragraph("Participants were not asked about the process at this event.")
+        )
+    for q in about:
+        section.blocks.append(Paragraph(f"Asked “{q.question}”, people said:"))
+        if q.answers:
+            section.blocks.append(_quotes(q.answers))
+    return section
+
+
+def _conclusions(doc: ReportDocument) -> Section:
+    section = Section("conclusions", "Conclusions and recommendations", 1)
+    if doc.conclusions.strip():
+        for paragraph in re.split(r"\n\s*\n", doc.conclusions.strip()):
+            section.blocks.append(Paragraph(" ".join(paragraph.split())))
+        return section
+    section.blocks.append(
+        Paragraph(
+            "The harvester has not written conclusions yet. Until they do, the "
+            "recommendations are the tables' own: the priorities with the most votes."
+        )
+    )
+    top = sorted(doc.priorities, key=lambda p: -p.votes)[:KEY_POINTS]
+    if top:
+        section.blocks.append(
+            Bullets(tuple(f"{p.text} ({p.table}, {_plural(p.votes, 'vote')})" for p in top))
+        )
+    return section
+
+
+def _acknowledgements(doc: ReportDocument) -> Section:
+    group = doc.event.stakeholder_group
+    who = f"the {group.lower()}" if group else "everyone"
+    return Section(
+        "thanks",
+        "Acknowledgements",
+        1,
+        [
+            Paragraph(
+                f"Thank you to {who} who gave their time to this event and shared their "
+                "experience, often of hard times, so that things can change for others. Thank "
+                "you to the table hosts who kept every conversation going, and to the "
+                "facilitators and harvesters who brought this report together."
+            )
+        ],
+    )
+
+
+def sections(doc: ReportDocument) -> list[Section]:
+    return [
+        _summary(doc),
+        _process(doc),
+        _event_information(doc),
+        _findings(doc),
+        _chat(doc),
+        _priorities_section(doc),
+        _answers(doc),
+        _reflections(doc),
+        _conclusions(doc),
+        _acknowledgements(doc),
+    ]

@@ -1,0 +1,209 @@
+"""Writes of the reports app: asking for a new version, compiling it, recording downloads.
+
+A compile is safe to run twice and safe to kill. Its version row is locked to start and to
+finish; each start is a new *attempt* that first removes whatever an earlier, interrupted
+attempt left on disk. Files are written under the attempt's own folder and recorded in the
+same transaction that marks the version done, and only if no later attempt has taken the
+version over, so a version ends with exactly one set of files.
+"""
+
+import hashlib
+import logging
+import os
+import shutil
+import time
+from functools import partial
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from events.models import Event, Stage
+from reports.document import ReportDocument, build_document
+from reports.errors import ReportsError
+from reports.models import Download, ReportFile, ReportFormat, ReportStatus, ReportVersion
+from reports.renderers import RENDERERS, render
+
+logger = logging.getLogger(__name__)
+
+# Test-only: integration tests set these in a worker's environment to hold a compile at a
+# step (a format, or "document") long enough to kill the worker there.
+PAUSE_AT_STEP_ENV = "REPORTS_TEST_PAUSE_AT_STEP"
+PAUSE_SECONDS_ENV = "REPORTS_TEST_PAUSE_SECONDS"
+
+
+def _enqueue(version_id: int) -> None:
+    from reports.tasks import compile_report as compile_task
+
+    compile_task.delay(version_id)
+
+
+def request_report(
+    *, event: Event, by: AbstractBaseUser | None = None, reason: str = ""
+) -> ReportVersion:
+    """Queue a new version of the event's report; a worker starts on it once this commits.
+
+    Earlier versions stay as they are and remain downloadable.
+    """
+    if event.stage != Stage.EXPLORE:
+        raise ReportsError(
+            "Harvest reports are compiled for Explore events only; this is a "
+            f"{event.get_stage_display()} event."
+        )
+    with transaction.atomic():
+        # Lock the event so two requests at once get versions n and n + 1, not n twice.
+        Event.objects.select_for_update().only("pk").get(pk=event.pk)
+        top = ReportVersion.objects.filter(event=event).aggregate(top=Max("number"))["top"]
+        version = ReportVersion.objects.create(
+            event=event,
+            number=(top or 0) + 1,
+            requested_by=by if by is not None and by.is_authenticated else None,
+            reason=reason[:80],
+            step="Waiting for a worker",
+        )
+        transaction.on_commit(partial(_enqueue, version.pk))
+    return version
+
+
+def compile_on_close(*, event: Event, closed_by: AbstractBaseUser | None) -> None:
+    """The event-closed hook: closing an Explore event queues its first report."""
+    if event.stage == Stage.EXPLORE:
+        request_report(event=event, by=closed_by, reason="The event was closed")
+
+
+# --- compiling --------------------------------------------------------------------------
+
+
+def version_folder(version: ReportVersion) -> Path:
+    return Path(settings.MEDIA_ROOT) / "reports" / version.event.slug / f"v{version.number}"
+
+
+def _start(version_id: int) -> tuple[ReportVersion, int] | None:
+    """Claim the version for a new attempt; ``None`` if it is already done or failed."""
+    with transaction.atomic():
+        version = (
+            ReportVersion.objects.select_for_update().select_related("event").get(pk=version_id)
+        )
+        if version.is_finished:
+            return None
+        if version.status == ReportStatus.RUNNING:
+            logger.warning("Report %s restarts after an interrupted attempt", version)
+        version.files.all().delete()
+        version.attempts += 1
+        version.status = ReportStatus.RUNNING
+        version.progress = 0
+        version.step = "Starting"
+        version.started_at = timezone.now()
+        version.error = ""
+        version.save()
+    # Whatever an interrupted attempt left behind goes; nothing of it was ever recorded.
+    shutil.rmtree(version_folder(version), ignore_errors=True)
+    return version, version.attempts
+
+
+def _progress(version: ReportVersion, attempt: int, percent: int, step: str, key: str) -> None:
+    """Saved at once (not in a transaction) so the downloads page shows it live. ``key``
+    names the step for the test-only pause."""
+    ReportVersion.objects.filter(
+        pk=version.pk, attempts=attempt, status=ReportStatus.RUNNING
+    ).update(progress=percent, step=step)
+    pause_at = os.environ.get(PAUSE_AT_STEP_ENV)
+    if pause_at and pause_at == key:
+        time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "60")))
+
+
+def _write(folder: Path, name: str, content: bytes) -> Path:
+    """Write via a temporary file and a rename, so a file is either whole or absent."""
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / name
+    partial_path = folder / f".{name}.part"
+    partial_path.write_bytes(content)
+    os.replace(partial_path, final)
+    return final
+
+
+def _finish(
+    version: ReportVersion, attempt: int, doc: ReportDocument, rendered: dict[str, bytes]
+) -> ReportVersion:
+    folder = version_folder(version) / f"attempt-{attempt}"
+    media = Path(settings.MEDIA_ROOT)
+    with transaction.atomic():
+        current = ReportVersion.objects.select_for_update().get(pk=version.pk)
+        if current.attempts != attempt or current.status != ReportStatus.RUNNING:
+            # A later attempt took the version over: its result is the one that counts.
+            transaction.on_commit(partial(shutil.rmtree, folder, ignore_errors=True))
+            return current
+        for fmt, content in rendered.items():
+            name = f"{version.event.slug}-report-v{version.number}.{RENDERERS[fmt].extension}"
+            path = _write(folder, name, content)
+            ReportFile.objects.create(
+                version=current,
+                format=fmt,
+                file=str(path.relative_to(media)),
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+            )
+        current.status = ReportStatus.DONE
+        current.progress = 100
+        current.step = "Ready"
+        current.finished_at = timezone.now()
+        current.fingerprint = doc.fingerprint
+        current.curated = doc.curated
+        current.note_count = doc.note_count
+        current.save()
+    return current
+
+
+def compile_report(*, version: ReportVersion) -> ReportVersion:
+    """Compile every format of ``version`` (run by the Celery task; safe to run again).
+
+    A version already done or failed is returned unchanged; one left running by a worker
+    that died starts again from scratch.
+    """
+    claimed = _start(version.pk)
+    if claimed is None:
+        return ReportVersion.objects.get(pk=version.pk)
+    version, attempt = claimed
+    _progress(version, attempt, 5, "Reading the harvest", "document")
+    doc = build_document(event=version.event, version=version.number, compiled_at=timezone.now())
+    rendered: dict[str, bytes] = {}
+    for i, (fmt, renderer) in enumerate(RENDERERS.items()):
+        percent = 30 + i * 60 // len(RENDERERS)
+        _progress(version, attempt, percent, f"Writing the {ReportFormat(fmt).label}", fmt)
+        rendered[fmt] = renderer.render(doc)
+    _progress(version, attempt, 95, "Saving the files", "save")
+    return _finish(version, attempt, doc, rendered)
+
+
+def mark_failed(*, version_id: int, error: str) -> ReportVersion | None:
+    """Record that a compile gave up (after its retries); the page offers to try again."""
+    with transaction.atomic():
+        version = ReportVersion.objects.select_for_update().filter(pk=version_id).first()
+        if version is None or version.status == ReportStatus.DONE:
+            return version
+        version.status = ReportStatus.FAILED
+        version.step = "Failed"
+        version.error = error[:2000]
+        version.finished_at = timezone.now()
+        version.save()
+        version.files.all().delete()
+    shutil.rmtree(version_folder(version), ignore_errors=True)
+    return version
+
+
+def build_report(*, event: Event, fmt: str) -> bytes:
+    """One format of the event's report, compiled now (for ``manage.py build_report``)."""
+    if fmt not in RENDERERS:
+        raise ReportsError(f"Unknown format {fmt!r}; choose one of {', '.join(RENDERERS)}.")
+    return render(build_document(event=event, compiled_at=timezone.now()), fmt)
+
+
+# --- downloads --------------------------------------------------------------------------
+
+
+def record_download(*, report_file: ReportFile, user: AbstractBaseUser) -> Download:
+    """Note who downloaded what; facilitators see the list on the reports page."""
+    return Download.objects.create(report_file=report_file, user=user, username=user.get_username())

@@ -1,0 +1,79 @@
+"""Thin views of the reports page, the compile button and the audited download."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from events.models import Event, Series
+from events.permissions import can_download_reports, can_manage_event, can_view_series
+from events.views.access import event_page, series_page
+from reports import selectors, services
+from reports.errors import ReportsError
+from reports.models import ReportFormat
+from reports.renderers import RENDERERS
+
+
+@require_GET
+@series_page(can_view_series)
+def series_reports(request: HttpRequest, series: Series) -> HttpResponse:
+    """Every report version of the series' events the person may download.
+
+    With ``?part=versions`` only the list, which the page polls while a compile runs.
+    """
+    events = selectors.reports_for_series(series=series, user=request.user)
+    if not events:
+        raise PermissionDenied("You have no role on any event of this series with reports.")
+    context = {
+        "series": series,
+        "events": events,
+        "in_progress": any(e.in_progress for e in events),
+        "formats": ReportFormat,
+    }
+    if request.GET.get("part") == "versions":
+        return render(request, "reports/_events.html", context)
+    return render(request, "reports/series.html", context)
+
+
+@require_POST
+@event_page(can_manage_event)
+def compile_event(request: HttpRequest, event: Event) -> HttpResponse:
+    try:
+        version = services.request_report(
+            event=event, by=request.user, reason="New version on request"
+        )
+    except ReportsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"Version {version.number} of {event.title} is queued; it appears below."
+        )
+    url = reverse("reports:series", args=[event.series.slug])
+    return redirect(f"{url}#event-{event.slug}")
+
+
+@require_GET
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    report_file = selectors.report_file(pk=pk)
+    if report_file is None:
+        raise Http404("No such report file.")
+    if not can_download_reports(request.user, report_file.version.event):
+        raise PermissionDenied("Only the event's staff and review team download its reports.")
+    try:
+        handle = report_file.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage; compile a new version.") from None
+    services.record_download(report_file=report_file, user=request.user)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=report_file.file.name.rsplit("/", 1)[-1],
+        content_type=RENDERERS[report_file.format].content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
