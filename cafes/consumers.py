@@ -49,6 +49,7 @@ WRITES: dict[str, Write] = {
     "cafe.phase": Write(services.set_phase, ("phase",)),
     "broadcast": Write(services.broadcast, ("text",)),
     "seat.move": Write(services.move_participant, ("participant_id", "table_id")),
+    "seat.choose": Write(services.choose_table, ("table_id",)),
     "note.post": Write(services.post_note, ("text", "kind"), ("table_id",)),
     "note.edit": Write(services.edit_note, ("note_id", "text"), ("kind",)),
     "note.withdraw": Write(services.withdraw_note, ("note_id",)),

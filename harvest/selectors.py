@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from cafes.models import ChatMessage, ClosingAnswer, Note, NoteStatus
+from cafes.selectors import SHARED_WITH_STAFF
 from events.models import Event, Membership, ParticipantStatus, Series, Stage
 from harvest.content import Harvest, HarvestAnswers, HarvestNote, HarvestTheme
 from harvest.models import (
@@ -27,13 +28,15 @@ NOT_WITHDRAWN = Q(participant__isnull=True) | ~Q(participant__status=Participant
 
 
 def harvestable_notes(*, event: Event) -> QuerySet[Note]:
-    """The notes that may be themed and reported: visible, and not by anyone who withdrew.
+    """The notes that may be themed and reported: visible, not by anyone who withdrew, and
+    not from a staff-free table that has not shared its notes.
 
     The one place harvest reads notes; it can be swapped for a cafes selector.
     """
     return (
         Note.objects.filter(event=event, status=NoteStatus.VISIBLE)
         .filter(NOT_WITHDRAWN)
+        .filter(SHARED_WITH_STAFF)
         .select_related("round", "table")
         .order_by("id")
     )
@@ -211,6 +214,7 @@ def _report_theme(theme: Theme, notes, quotes, redactor: Redactor) -> HarvestThe
         curated=theme.is_curated,
         notes=notes,
         quotes=quotes,
+        theme_id=theme.id,
     )
 
 
