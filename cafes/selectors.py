@@ -43,6 +43,7 @@ from cafes.permissions import (
     can_read_table,
     can_run,
     can_watch,
+    chooses_own_table,
 )
 from events.identity import participant_for
 from events.models import ClosingQuestion, Event, Participant, ParticipantStatus
@@ -298,6 +299,7 @@ def _state(viewer: Viewer, cafe: Cafe | None, cursor: int, table_id: int | None)
         "rounds": [round_payload(r) for r in rounds],
         "current_round": round_.number if round_ else None,
         "priorities_round": max((r.number for r in rounds), default=None),
+        "free_seating": chooses_own_table(event),
         "table": None,
         "notes": [],
         "read_back": None,

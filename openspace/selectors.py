@@ -56,16 +56,24 @@ class TopicCard:
 
 
 @dataclass
-class BoardRow:
+class BoardCell:
     space: Space
-    cells: list[TopicCard | None]
+    card: TopicCard | None
+
+
+@dataclass
+class BoardColumn:
+    """One time slot: what is on in each space."""
+
+    slot: TimeSlot
+    cells: list[BoardCell]
 
 
 @dataclass
 class Board:
     event: Event
-    slots: list[TimeSlot]
-    rows: list[BoardRow]
+    spaces: list[Space]
+    columns: list[BoardColumn]
     unplaced: list[TopicCard]
     cards: list[TopicCard]
     is_open: bool  # the spaces are open: people can go to a topic now
@@ -118,16 +126,19 @@ def marketplace(*, viewer: Viewer) -> Board:
         )
         for topic in open_topics(event=event)
     ]
-    slots = list(TimeSlot.objects.filter(event=event))
+    spaces = list(Space.objects.filter(event=event))
     placed = {(c.topic.space_id, c.topic.slot_id): c for c in cards if c.topic.space_id}
-    rows = [
-        BoardRow(space=space, cells=[placed.get((space.pk, slot.pk)) for slot in slots])
-        for space in Space.objects.filter(event=event)
+    columns = [
+        BoardColumn(
+            slot=slot,
+            cells=[BoardCell(space, placed.get((space.pk, slot.pk))) for space in spaces],
+        )
+        for slot in TimeSlot.objects.filter(event=event)
     ]
     return Board(
         event=event,
-        slots=slots,
-        rows=rows,
+        spaces=spaces,
+        columns=columns,
         unplaced=[c for c in cards if c.topic.space_id is None],
         cards=cards,
         is_open=is_open,

@@ -2,6 +2,8 @@
 ``openspace.permissions``, call one service or selector, render. The live part of a topic
 is the café's table page (``cafes:table``), reached by going to the topic."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -358,7 +360,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
                     theme_title=choice.title,
                     theme_id=choice.theme_id,
                     note_ids=choice.note_ids,
-                    client_id=request.POST.get("client_id"),
+                    client_id=_theme_client_id(request.POST.get("client_id"), choice.key),
                 )
                 messages.success(request, f"“{choice.title}” is on the agenda.")
             except CafeError as error:
@@ -377,6 +379,14 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "new_client_id": services.new_client_id(),
         },
     )
+
+
+def _theme_client_id(page_client_id, key: str):
+    """One id per theme button of a page view, so pressing it twice adds it once."""
+    try:
+        return uuid.uuid5(uuid.UUID(str(page_client_id)), key)
+    except ValueError:
+        return None
 
 
 def _journey_series(request: HttpRequest, slug: str) -> Series:
