@@ -54,10 +54,20 @@ class Placement:
     exact: bool = True  # the slot search finished, so ``clashes`` is the least possible
 
 
-def clash_count(slot_of: Mapping[int, int], people: Mapping[int, frozenset[int]]) -> int:
+def clash_count(
+    slot_of: Mapping[int, int],
+    people: Mapping[int, frozenset[int]],
+    *,
+    booked: Mapping[int, Mapping[int, int]] | None = None,
+) -> int:
     """How many extra bookings people have: for each person and slot, the topics they are
-    signed up to in that slot, minus one."""
-    seen: dict[tuple[int, int], int] = {}
+    signed up to in that slot, minus one. ``booked`` counts topics already in each slot
+    (placed by hand) per person."""
+    seen: dict[tuple[int, int], int] = {
+        (person, slot): count
+        for slot, counts in (booked or {}).items()
+        for person, count in counts.items()
+    }
     for topic, slot in slot_of.items():
         for person in people.get(topic, ()):
             seen[(person, slot)] = seen.get((person, slot), 0) + 1
@@ -101,17 +111,18 @@ def place(
 
     best, exact = _search_slots(to_place, slots, room, booked, search_limit)
     cells = dict(fixed)
-    overflow = []
     for slot in slots:
         here = sorted(
             (i for i in to_place if best[i.topic] == slot), key=lambda i: (-len(i.people), i.topic)
         )
         for interest, space in zip(here, free[slot], strict=False):
             cells[interest.topic] = (space.id, slot)
-            if len(interest.people) > space.capacity:
-                overflow.append(
-                    Overflow(interest.topic, space.id, len(interest.people), space.capacity)
-                )
+    capacity = {s.id: s.capacity for s in spaces}
+    overflow = [
+        Overflow(topic, space, len(people.get(topic, ())), capacity[space])
+        for topic, (space, _slot) in cells.items()
+        if space in capacity and len(people.get(topic, ())) > capacity[space]
+    ]
     slot_of = {topic: slot for topic, (_space, slot) in cells.items()}
     return Placement(
         cells=cells,
@@ -141,7 +152,22 @@ def _search_slots(to_place, slots, room, booked, limit) -> tuple[dict[int, int],
         for person in interest.people:
             counts[slot][person] = counts[slot].get(person, 0) + 1
 
+    # Filling the slots in order is the naive plan; the search starts from the better one,
+    # so the answer is never worse than either.
+    naive = dict(
+        zip(
+            [i.topic for i in to_place],
+            [slot for slot in slots for _ in range(room[slot])],
+            strict=False,
+        )
+    )
+    # Costs count only the clashes the movable topics add to those placed by hand.
+    naive_cost = clash_count(
+        naive, {i.topic: i.people for i in to_place}, booked=booked
+    ) - clash_count({}, {}, booked=booked)
     best = {"cost": greedy_cost, "slots": greedy}
+    if naive_cost < greedy_cost:
+        best = {"cost": naive_cost, "slots": naive}
     steps = 0
     left = dict(room)
     counts = {slot: dict(b) for slot, b in booked.items()}
