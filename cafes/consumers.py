@@ -184,6 +184,10 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(
             {"type": "ack", "client_id": client_id, "id": getattr(result, "pk", None)}
         )
+        if frame["type"] == "seat.choose":
+            # The viewer's own table changed: they may not hear the news of a table they
+            # were not at yet, so they get their new view at once.
+            await self._send_state()
 
     async def _hello(self, frame: dict) -> None:
         last = frame.get("last_update_id")
