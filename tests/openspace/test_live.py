@@ -46,7 +46,7 @@ def note(text: str) -> dict:
 
 
 async def test_staff_never_receive_a_staff_free_spaces_notes_until_shared():
-    room, private, public = await database_sync_to_async(setup_spaces)()
+    room, private, _public = await database_sync_to_async(setup_spaces)()
     cookie = database_sync_to_async(participant_cookie)
     staff = database_sync_to_async(staff_cookie)
     ana, ana_state = await socket_for(room, await cookie(room.people[0]))
