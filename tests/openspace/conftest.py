@@ -93,3 +93,96 @@ def explore_event_with_notes(series, group_name: str, notes: list[tuple[str, str
             )
         )
     return event, made
+
+
+HOUSING = [
+    ("Nobody helped us find somewhere safe to live after the baby came", "BP"),
+    ("We were moved to temporary housing three times in a year", "BP"),
+    ("Housing officers and social workers never spoke to each other", "BF"),
+]
+SIBLINGS = [
+    ("I was split up from my brothers and sisters when we went into care", "CE"),
+    ("Keeping siblings together should be the starting point", "CE"),
+    ("I only saw my sister twice a year in contact centres", "CE"),
+]
+
+
+@dataclass
+class SeriesSetup:
+    series: object
+    connect: Connect
+    explore_bp: object
+    explore_ce: object
+    bp_notes: list
+    ce_notes: list
+    create: object
+    facilitator: Viewer
+    reviewer: Viewer
+    people: list
+
+
+def make_series() -> SeriesSetup:
+    """A series with a Connect event, two Explore events (birth parents, care-experienced
+    young people) whose themes are built, and a Create event with four participants."""
+    from harvest.services import build_themes
+
+    series = SeriesFactory(title="Bridge the Gap")
+    connect = make_connect(series)
+    explore_bp, bp_notes = explore_event_with_notes(series, "Birth parents and families", HOUSING)
+    explore_ce, ce_notes = explore_event_with_notes(
+        series, "Care-experienced young people", SIBLINGS
+    )
+    for event in (explore_bp, explore_ce):
+        build_themes(event=event)
+    create = EventFactory(series=series, stage=Stage.CREATE, title="Create")
+    people = [
+        ParticipantFactory(event=create, role_code=code, pseudonym=f"Maker{i}")
+        for i, code in enumerate(["BP", "CE", "SW", "FC"])
+    ]
+    return SeriesSetup(
+        series=series,
+        connect=connect,
+        explore_bp=explore_bp,
+        explore_ce=explore_ce,
+        bp_notes=bp_notes,
+        ce_notes=ce_notes,
+        create=create,
+        facilitator=staff(create),
+        reviewer=staff(create, StaffRole.REVIEW_TEAM),
+        people=[person(p) for p in people],
+    )
+
+
+@pytest.fixture
+def setup(db) -> SeriesSetup:
+    return make_series()
+
+
+def agenda_from_theme(setup: SeriesSetup, event):
+    """Put the first theme of an Explore event on the Create agenda."""
+    from openspace import selectors
+
+    column = next(
+        c for c in selectors.explore_columns(series=setup.series) if c.event.pk == event.pk
+    )
+    theme = column.themes[0]
+    return theme, services.add_conversation_from_theme(
+        viewer=setup.facilitator,
+        explore_event=theme.event,
+        theme_title=theme.title,
+        theme_id=theme.theme_id,
+        note_ids=theme.note_ids,
+        client_id=cid(),
+    )
+
+
+def proposal_fields(**overrides) -> dict:
+    fields = {
+        "problem": "Families lose their home while the court case runs",
+        "change": "A housing worker joins every child protection plan",
+        "who_acts": "Local authorities with housing teams",
+        "first_step": "Pilot in two councils next year",
+        "impact": "Fewer moves for families during proceedings",
+        "open_questions": "Who pays for the housing worker?",
+    }
+    return fields | overrides
