@@ -5,4 +5,9 @@ from cafes.errors import CafeError
 
 class OpenSpaceError(CafeError):
     """An Open Space or Create rule was broken. ``code`` is for programs, ``message`` for
-    people. A ``CafeError`` so the live socket and the pages report both the same way."""
+    people, ``field`` (when there is one) names the form field it is about. A
+    ``CafeError`` so the live socket and the pages report both the same way."""
+
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(code, message)
+        self.field = field

@@ -18,23 +18,30 @@ class WithClientId(forms.Form):
         self.fields["client_id"].initial = uuid.uuid4()
 
 
+class CheckedText(forms.CharField):
+    """Text the service checks, so its messages are the same on every page and socket:
+    the form only carries it (``required`` still marks the field for people)."""
+
+    def validate(self, value) -> None:
+        """Nothing here: ``openspace.services`` says what is wrong and next to which field."""
+
+
 def _text(label: str, *, max_length: int, rows: int = 3, required=True, help_text=""):
-    return forms.CharField(
+    return CheckedText(
         label=label,
-        max_length=max_length,
         required=required,
         strip=False,
         help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
+        widget=forms.Textarea(attrs={"rows": rows, "maxlength": max_length}),
     )
 
 
 class TopicForm(WithClientId):
-    title = forms.CharField(
+    title = CheckedText(
         label="Your topic",
-        max_length=TITLE_MAX_LENGTH,
         strip=False,
         help_text="A short title, e.g. “Keeping brothers and sisters together”.",
+        widget=forms.TextInput(attrs={"maxlength": TITLE_MAX_LENGTH}),
     )
     why = _text(
         "Why it matters",

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from cafes import services as cafe_services
 from cafes.checks import check_client_id, check_id, check_text
-from cafes.models import Cafe, RoundStatus, Seat
+from cafes.errors import CafeError
+from cafes.models import TEXT_MAX_LENGTH, Cafe, RoundStatus, Seat
 from cafes.permissions import Viewer
 from events.models import Event, Stage
 from openspace import placement
@@ -48,6 +49,16 @@ from openspace.permissions import (
 SPACE_NAME_MAX_LENGTH = 60
 SPACE_CAPACITY_MAX = 500
 SOURCE_NOTES_MAX = 5
+
+
+def _text(field: str, value, *, what: str, max_length: int = TEXT_MAX_LENGTH, optional=False):
+    """``check_text`` for one form field: the error names the field it is about."""
+    if optional and not (value or "").strip():
+        return ""
+    try:
+        return check_text(value, what=what, max_length=max_length)
+    except CafeError as error:
+        raise OpenSpaceError(error.code, error.message, field=field) from None
 
 
 def _forbidden(message: str) -> OpenSpaceError:
@@ -90,8 +101,8 @@ def propose_topic(*, viewer: Viewer, title: str, why: str = "", client_id) -> To
     """Put a topic on the marketplace (a conversation on the Create agenda); its proposer
     hosts it. It appears on everyone's board, not yet placed in a space."""
     client_id = check_client_id(client_id)
-    title = check_text(title, what="topic title", max_length=TITLE_MAX_LENGTH)
-    why = check_text(why, what="reason", max_length=WHY_MAX_LENGTH) if (why or "").strip() else ""
+    title = _text("title", title, what="topic title", max_length=TITLE_MAX_LENGTH)
+    why = _text("why", why, what="reason", max_length=WHY_MAX_LENGTH, optional=True)
     if not can_propose(viewer):
         raise _forbidden("Only people taking part in this Connect or Create event propose topics.")
     event = _lock_event(viewer.event)
@@ -137,7 +148,7 @@ def set_staff_free(*, viewer: Viewer, topic_id: int, staff_free: bool) -> Topic:
 def share_key_points(*, viewer: Viewer, topic_id: int, text: str, share_notes: bool) -> Topic:
     """At the end, the group writes the key points everyone (and the harvest) sees. A
     staff-free group may also share its notes, or keep them to itself."""
-    text = check_text(text, what="key points")
+    text = _text("key_points", text, what="key points")
     topic = _topic_for(viewer, topic_id)
     signed_up = (
         viewer.participant is not None
@@ -202,7 +213,7 @@ def _check_capacity(value) -> int:
 def add_space(*, viewer: Viewer, name: str, capacity: int) -> Space:
     """A breakout room of the marketplace (a row of the board)."""
     _require_arrange(viewer)
-    name = check_text(name, what="space name", max_length=SPACE_NAME_MAX_LENGTH)
+    name = _text("name", name, what="space name", max_length=SPACE_NAME_MAX_LENGTH)
     capacity = _check_capacity(capacity)
     event = _lock_event(viewer.event)
     if Space.objects.filter(event=event, name__iexact=name).exists():
@@ -215,7 +226,7 @@ def add_space(*, viewer: Viewer, name: str, capacity: int) -> Space:
 def add_time_slot(*, viewer: Viewer, label: str) -> TimeSlot:
     """A time slot of the marketplace (a column of the board), e.g. "11:00 to 11:45"."""
     _require_arrange(viewer)
-    label = check_text(label, what="time slot", max_length=SPACE_NAME_MAX_LENGTH)
+    label = _text("label", label, what="time slot", max_length=SPACE_NAME_MAX_LENGTH)
     event = _lock_event(viewer.event)
     if TimeSlot.objects.filter(event=event, label__iexact=label).exists():
         raise OpenSpaceError("invalid", f"There is already a time slot called “{label}”.")
@@ -387,15 +398,13 @@ def add_proposal(
     measured, and what is still open."""
     client_id = check_client_id(client_id)
     fields = {
-        "problem": check_text(problem, what="problem"),
-        "change": check_text(change, what="proposed change"),
-        "who_acts": check_text(who_acts, what="“who should act”"),
-        "first_step": check_text(first_step, what="first step"),
-        "impact": check_text(impact, what="measure of impact"),
-        "open_questions": (
-            check_text(open_questions, what="open questions")
-            if (open_questions or "").strip()
-            else ""
+        "problem": _text("problem", problem, what="problem"),
+        "change": _text("change", change, what="proposed change"),
+        "who_acts": _text("who_acts", who_acts, what="“who should act”"),
+        "first_step": _text("first_step", first_step, what="first step"),
+        "impact": _text("impact", impact, what="measure of impact"),
+        "open_questions": _text(
+            "open_questions", open_questions, what="open questions", optional=True
         ),
     }
     if not can_propose_solution(viewer):
@@ -451,7 +460,7 @@ def endorse(*, viewer: Viewer, proposal_id: int, on: bool = True) -> Proposal:
 def raise_concern(*, viewer: Viewer, proposal_id: int, kind: str, text: str, client_id) -> Concern:
     """A participant's concern about a proposal: a problem to solve, or a tension to manage."""
     client_id = check_client_id(client_id)
-    text = check_text(text, what="concern")
+    text = _text("text", text, what="concern")
     if kind not in ConcernKind.values:
         raise OpenSpaceError(
             "bad_kind", "Say whether it is a problem to solve or a tension to manage."

@@ -91,7 +91,7 @@ def marketplace(request: HttpRequest, slug: str) -> HttpResponse:
                     client_id=form.cleaned_data["client_id"],
                 )
             except CafeError as error:
-                form.add_error(None, error.message)
+                _add_error(form, error)
             else:
                 messages.success(request, f"Your topic “{topic.title}” is on the board.")
                 return redirect("openspace:marketplace", slug=event.slug)
@@ -113,6 +113,12 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
     if viewer is None or not can_view_marketplace(viewer):
         return _not_joined(request, event)
     return render(request, "openspace/_board.html", _marketplace_context(viewer))
+
+
+def _add_error(form, error: CafeError) -> None:
+    """Show a service's message next to the field it is about, or above the form."""
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else None, error.message)
 
 
 def _back(request: HttpRequest, event: Event, topic_id: int | None = None) -> HttpResponse:
@@ -246,9 +252,8 @@ def topic(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 request, viewer, topic, form_name, key_form, proposal_form, concern_form
             )
         except CafeError as error:
-            {"key-points": key_form, "proposal": proposal_form, "concern": concern_form}.get(
-                form_name, key_form
-            ).add_error(None, error.message)
+            forms_by_name = {"key-points": key_form, "proposal": proposal_form}
+            _add_error(forms_by_name.get(form_name, concern_form), error)
             done = False
         if done:
             return redirect("openspace:topic", slug=slug, pk=topic.pk)
