@@ -199,7 +199,11 @@ function noteCard(note) {
       }),
     );
   }
-  const inPriorities = round && round.status === "open" && round.number === state.priorities_round;
+  const inPriorities =
+    !state.free_seating &&
+    round &&
+    round.status === "open" &&
+    round.number === state.priorities_round;
   if (inPriorities && note.status === "visible" && state.priorities.length < 3) {
     actions.push(
       el("button", {
