@@ -483,15 +483,6 @@ def share_table(*, table: Table) -> Table:
     return table
 
 
-@transaction.atomic
-def name_table(*, table: Table, name: str) -> Table:
-    """Give a table a name people see on it, e.g. the Open Space topic it hosts."""
-    name = check_text(name, what="table name", max_length=Table._meta.get_field("name").max_length)
-    Table.objects.filter(pk=table.pk).update(name=name)
-    table.name = name
-    return table
-
-
 # --- rounds, timer, phases, broadcasts ---------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from cafes.models import RoundStatus, Seat
-from cafes.permissions import Viewer, can_read_table
+from cafes.permissions import Viewer
 from cafes.selectors import cafe_for, notes_for_event
 from events.models import Event, ParticipantStatus, Series, Stage
 from harvest.content import Harvest, HarvestNote
@@ -412,10 +412,6 @@ def proposals_for(
         )
         for p in proposals
     ]
-
-
-def readable_notes_for_staff(*, viewer: Viewer, topic: Topic) -> bool:
-    return can_read_table(viewer, topic.table)
 
 
 def events_of(*, series: Series, stage: str) -> QuerySet[Event]:
