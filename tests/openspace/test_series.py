@@ -134,3 +134,18 @@ def test_the_fingerprint_changes_when_the_content_does(journey_setup):
         viewer=setup.people[3], proposal_id=setup.create.topics.get().proposals.get().pk
     )
     assert series.series_journey(series=setup.series).fingerprint != before
+
+
+def test_an_automatic_theme_summary_never_quotes_someone_who_withdrew(setup):
+    from harvest.selectors import harvest_for_report
+
+    before = {t.theme_id: t for t in harvest_for_report(event=setup.explore_bp).themes}
+    summaries = {t.summary for t in before.values()}
+    quoted = next(n for n in setup.bp_notes if n.text in summaries)
+    quoted.participant.status = ParticipantStatus.WITHDRAWN
+    quoted.participant.save()
+    after = harvest_for_report(event=setup.explore_bp)
+    texts = [t.summary for t in after.themes] + [n.text for t in after.themes for n in t.notes]
+    assert quoted.text not in texts
+    changed = next(t for t in after.themes if t.theme_id in before and t.summary not in summaries)
+    assert changed.summary == changed.notes[0].text
