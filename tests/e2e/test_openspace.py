@@ -56,6 +56,11 @@ def test_a_small_open_space_runs_live(live_server_url, new_context):
     propose(ana_page, "Keeping siblings together", "Brothers and sisters are split up too often")
     expect(ben_page.locator("#board")).to_contain_text("Keeping siblings together")
     expect(ben_page.locator("#board-news")).to_have_text("New topic: Keeping siblings together")
+    # Ana's group would rather talk without staff: she makes her topic a staff-free space.
+    ana_page.get_by_role("link", name="Keeping siblings together").click()
+    ana_page.get_by_role("button", name="Make this a staff-free space").click()
+    expect(ana_page.locator(".messages")).to_contain_text("This is now a staff-free space.")
+    ana_page.goto(marketplace)
     propose(ben_page, "Housing first", "Nobody can heal without a home")
     ana_page.get_by_role("button", name="Sign up for Housing first").click()
     expect(ana_page.get_by_role("button", name="Leave Housing first")).to_be_visible()
@@ -82,6 +87,13 @@ def test_a_small_open_space_runs_live(live_server_url, new_context):
     expect(ana_page.locator("#cafe-title")).to_have_text("Keeping siblings together")
     expect(ana_page.locator("#notes")).to_contain_text("an hour apart")
     screenshot(ana_page, "openspace-space-phone")
+
+    # Staff watching the console see the space and its people, never its notes.
+    host.goto(f"{marketplace.replace('openspace/', 'cafe/console/')}")
+    private = host.get_by_role("article", name="Keeping siblings together")
+    expect(private).to_contain_text("Staff-free: notes private until shared")
+    expect(private).not_to_contain_text("an hour apart")
+    screenshot(host, "openspace-console-staff-free")
 
     # The law of two feet: Ana walks to Housing first; its space does not show Ben's note.
     ana_page.get_by_role("link", name=re.compile("move to another space")).click()
