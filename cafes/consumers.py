@@ -49,6 +49,7 @@ WRITES: dict[str, Write] = {
     "cafe.phase": Write(services.set_phase, ("phase",)),
     "broadcast": Write(services.broadcast, ("text",)),
     "seat.move": Write(services.move_participant, ("participant_id", "table_id")),
+    "seat.choose": Write(services.choose_table, ("table_id",)),
     "note.post": Write(services.post_note, ("text", "kind"), ("table_id",)),
     "note.edit": Write(services.edit_note, ("note_id", "text"), ("kind",)),
     "note.withdraw": Write(services.withdraw_note, ("note_id",)),
@@ -183,6 +184,10 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(
             {"type": "ack", "client_id": client_id, "id": getattr(result, "pk", None)}
         )
+        if frame["type"] == "seat.choose":
+            # The viewer's own table changed: they may not hear the news of a table they
+            # were not at yet, so they get their new view at once.
+            await self._send_state()
 
     async def _hello(self, frame: dict) -> None:
         last = frame.get("last_update_id")

@@ -12,13 +12,20 @@ TEXT_MAX_LENGTH = 2000
 class Table(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tables")
     number = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=60, blank=True)
+    name = models.CharField(max_length=120, blank=True)
     host = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="hosted_tables",
+    )
+    staff_free = models.BooleanField(
+        default=False,
+        help_text="A group meeting without staff: staff cannot read its notes until it shares.",
+    )
+    shared_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a staff-free group shared its notes with staff."
     )
 
     class Meta:
@@ -33,6 +40,11 @@ class Table(models.Model):
     @property
     def label(self) -> str:
         return self.name or f"Table {self.number}"
+
+    @property
+    def closed_to_staff(self) -> bool:
+        """A staff-free table whose group has not (yet) chosen to share its notes."""
+        return self.staff_free and self.shared_at is None
 
 
 class RoundStatus(models.TextChoices):

@@ -20,7 +20,7 @@ from events.models import Event
 logger = logging.getLogger(__name__)
 
 # Updates after which a socket re-reads its whole view: the viewer's table may have changed.
-RESYNC_KINDS = frozenset({"seating", "round.opened", "cafe.started"})
+RESYNC_KINDS = frozenset({"seating", "round.opened", "cafe.started", "table.privacy"})
 
 
 def record(*, event: Event, kind: str, payload: dict, table: Table | None = None) -> LiveUpdate:

@@ -8,7 +8,7 @@ functions before writing; views and the consumer ask them before showing anythin
 from dataclasses import dataclass, field
 
 from cafes.models import Table
-from events.models import Event, Participant, StaffRole
+from events.models import Event, Participant, StaffRole, Stage
 
 RUNNING_ROLES = frozenset({StaffRole.FACILITATOR, StaffRole.TABLE_HOST})
 
@@ -46,8 +46,24 @@ def can_run(viewer: Viewer) -> bool:
     return viewer.is_staff and StaffRole.FACILITATOR in viewer.roles
 
 
+def chooses_own_table(event: Event) -> bool:
+    """Open Space ("law of two feet"): at Connect and Create events people pick their own
+    table and move whenever they like; at Explore events the facilitator seats them."""
+    return event.stage != Stage.EXPLORE
+
+
+def can_read_table(viewer: Viewer, table: Table) -> bool:
+    """Staff read every table except a staff-free one whose group has not shared yet;
+    participants read the table they sit at (checked by the caller)."""
+    if viewer.participant is not None:
+        return True
+    return can_watch(viewer) and not table.closed_to_staff
+
+
 def can_moderate(viewer: Viewer, table: Table) -> bool:
     """Tag, merge, hide notes and write the read-back: the table's host or a facilitator."""
+    if table.closed_to_staff:
+        return False
     if can_run(viewer):
         return True
     return (

@@ -36,13 +36,24 @@ from cafes.payloads import (
     round_payload,
     table_summary,
 )
-from cafes.permissions import Viewer, can_chat, can_moderate, can_run, can_watch
+from cafes.permissions import (
+    Viewer,
+    can_chat,
+    can_moderate,
+    can_read_table,
+    can_run,
+    can_watch,
+    chooses_own_table,
+)
 from events.identity import participant_for
 from events.models import ClosingQuestion, Event, Participant, ParticipantStatus
 from events.permissions import staff_roles
 
 PRESENCE_TIMEOUT = timedelta(seconds=90)
 CHAT_IN_STATE = 200
+# Notes staff (and so the harvest, reports and exports) may read: not those of a staff-free
+# table whose group has not chosen to share them.
+SHARED_WITH_STAFF = Q(table__staff_free=False) | Q(table__shared_at__isnull=False)
 
 
 def viewer_for(*, event: Event, session, user) -> Viewer | None:
@@ -94,6 +105,8 @@ def updates_after(*, viewer: Viewer, after: int, table_id: int | None, limit: in
     updates = LiveUpdate.objects.filter(event=viewer.event, pk__gt=after)
     if not can_watch(viewer):
         updates = updates.filter(Q(table__isnull=True) | Q(table_id=table_id))
+    else:
+        updates = updates.filter(Q(table__isnull=True) | SHARED_WITH_STAFF)
     return list(updates.order_by("pk")[:limit])
 
 
@@ -230,10 +243,12 @@ def _questions(viewer: Viewer) -> list[dict]:
 def _console_tables(event: Event, round_: Round | None, present: dict) -> list[dict]:
     tables = []
     for table in Table.objects.filter(event=event).select_related("host"):
-        summary = table_summary(table, round_=round_)
+        readable = round_ is not None and not table.closed_to_staff
+        summary = table_summary(table, round_=round_ if readable else None)
         summary["people"] = table_people(table=table, round_=round_, present=present)
-        summary["priorities"] = _priorities(table, round_) if round_ else []
-        summary["notes"] = _notes_at(table, round_, moderator=True) if round_ else []
+        summary["priorities"] = _priorities(table, round_) if readable else []
+        summary["notes"] = _notes_at(table, round_, moderator=True) if readable else []
+        summary["staff_free"] = table.closed_to_staff
         tables.append(summary)
     return tables
 
@@ -261,6 +276,8 @@ def _state(viewer: Viewer, cafe: Cafe | None, cursor: int, table_id: int | None)
         table = seat.table if seat else None
     elif table_id is not None and can_watch(viewer):
         table = Table.objects.filter(event=event, pk=table_id).first()
+        if table is not None and not can_read_table(viewer, table):
+            table = None
     present = present_at(event=event)
     rounds = list(Round.objects.filter(event=event))
     moderator = bool(table) and can_moderate(viewer, table)
@@ -282,6 +299,7 @@ def _state(viewer: Viewer, cafe: Cafe | None, cursor: int, table_id: int | None)
         "rounds": [round_payload(r) for r in rounds],
         "current_round": round_.number if round_ else None,
         "priorities_round": max((r.number for r in rounds), default=None),
+        "free_seating": chooses_own_table(event),
         "table": None,
         "notes": [],
         "read_back": None,
@@ -327,10 +345,11 @@ def _not_withdrawn(prefix: str = "participant") -> Q:
 
 def notes_for_event(*, event: Event) -> QuerySet[Note]:
     """Visible notes of the event, round by round and table by table (withdrawn people's
-    notes, and hidden, merged or withdrawn notes, left out)."""
+    notes, hidden, merged or withdrawn notes, and unshared staff-free tables left out)."""
     return (
         Note.objects.filter(event=event, status=NoteStatus.VISIBLE)
         .filter(_not_withdrawn())
+        .filter(SHARED_WITH_STAFF)
         .select_related("round", "table")
         .order_by("round__number", "table__number", "created_at", "pk")
     )

@@ -59,6 +59,7 @@ from cafes.permissions import (
     can_run,
     can_vote,
     can_write_at,
+    chooses_own_table,
 )
 from events import services as event_services
 from events.models import (
@@ -75,6 +76,11 @@ from events.models import (
 
 PRIORITIES_PER_TABLE = 3
 BROADCAST_MAX_LENGTH = 280
+OPEN_SPACE_PROMPTS = {
+    "connect": "Talk about what matters to you here, and move whenever you like.",
+    "create": "What should change, who should act, and what is the first step?",
+}
+OPEN_SPACE_MINUTES = 90
 DEFAULT_ROUNDS = [
     ("What has helped or hindered your experience?", 30),
     ("What problems, strengths and possibilities do you hear across the stories?", 30),
@@ -230,14 +236,28 @@ def _table_hosts(event: Event) -> list:
 def ensure_rounds(*, event: Event) -> list[Round]:
     """The event's rounds, created from its café-round agenda segments the first time."""
     existing = {r.number: r for r in Round.objects.filter(event=event)}
-    segments = AgendaSegment.objects.filter(event=event, kind=SegmentKind.CAFE_ROUND)
-    plan = [(s.prompt or s.title, s.planned_minutes) for s in segments] or DEFAULT_ROUNDS
+    if chooses_own_table(event):
+        plan = [_open_space_round(event)]
+    else:
+        segments = AgendaSegment.objects.filter(event=event, kind=SegmentKind.CAFE_ROUND)
+        plan = [(s.prompt or s.title, s.planned_minutes) for s in segments] or DEFAULT_ROUNDS
     for number, (prompt, minutes) in enumerate(plan, start=1):
         if number not in existing:
             existing[number] = Round.objects.create(
                 event=event, number=number, prompt=prompt, planned_minutes=minutes
             )
     return [existing[n] for n in sorted(existing)]
+
+
+def _open_space_round(event: Event) -> tuple[str, int]:
+    """Open Space runs as one long round: its prompt and length come from the agenda's Open
+    Space segments (their minutes added up), or sensible defaults."""
+    segments = list(AgendaSegment.objects.filter(event=event, kind=SegmentKind.OPEN_SPACE))
+    prompt = next((s.prompt for s in segments if s.prompt), "") or OPEN_SPACE_PROMPTS.get(
+        event.stage, OPEN_SPACE_PROMPTS["connect"]
+    )
+    minutes = min(sum(s.planned_minutes for s in segments), 240) or OPEN_SPACE_MINUTES
+    return prompt, minutes
 
 
 def ensure_table(*, event: Event, number: int, name: str = "") -> Table:
@@ -257,6 +277,11 @@ def start_cafe(*, viewer: Viewer) -> Cafe:
         return cafe
     _go_live(event, viewer)
     rounds = ensure_rounds(event=event)
+    if chooses_own_table(event):
+        # Open Space: nobody is dealt a table; people choose one (``choose_table``).
+        cafe = Cafe.objects.create(event=event, phase=CafePhase.SEATED, current_round=rounds[0])
+        news.record(event=event, kind="cafe.started", payload={"round": 1})
+        return cafe
     people = list(_joined(event))
     count = max(seating.table_count(len(people), event.table_size), event.tables.count())
     tables = [ensure_table(event=event, number=n) for n in range(1, count + 1)]
@@ -370,7 +395,7 @@ def seat_newcomer(*, participant: Participant) -> Seat | None:
         return None
     round_ = Round.objects.get(pk=cafe.current_round_id)
     seat = Seat.objects.filter(round=round_, participant=participant).first()
-    if seat is not None:
+    if seat is not None or chooses_own_table(event):
         return seat
     tables = list(Table.objects.filter(event=event))
     plan = _round_plan(round_, tables)
@@ -407,6 +432,73 @@ def move_participant(*, viewer: Viewer, participant_id: int, table_id: int) -> S
     return seat
 
 
+@transaction.atomic
+def choose_table(*, viewer: Viewer, table_id: int) -> Seat:
+    """The law of two feet: at a Connect or Create event a participant goes to another
+    table whenever they like; the people at both tables see them leave and arrive."""
+    if viewer.participant is None:
+        raise _forbidden("Only participants choose a table; staff watch from the console.")
+    if not chooses_own_table(viewer.event):
+        raise _forbidden("At this event the facilitator seats people at the tables.")
+    cafe = _lock_cafe(viewer.event)
+    round_ = _current_round(cafe)
+    table = _table_of_event(viewer.event, table_id)
+    seat = Seat.objects.filter(round=round_, participant=viewer.participant).first()
+    if seat is not None and seat.table_id == table.pk:
+        return seat
+    old_table = seat.table if seat else None
+    if seat is None:
+        seat = Seat.objects.create(round=round_, table=table, participant=viewer.participant)
+    else:
+        seat.table = table
+        seat.save(update_fields=["table"])
+    _record_seating(viewer.event, round_, [t for t in (old_table, table) if t])
+    return seat
+
+
+def _table_privacy_news(table: Table) -> None:
+    Cafe.objects.select_for_update().filter(event_id=table.event_id).first()
+    news.record(
+        event=table.event,
+        table=table,
+        kind="table.privacy",
+        payload={"staff_free": table.staff_free, "shared": table.shared_at is not None},
+    )
+
+
+@transaction.atomic
+def set_staff_free(*, table: Table, staff_free: bool) -> Table:
+    """Make a table a staff-free space, where staff cannot read the notes until the group
+    shares them. It can be made ordinary again only while nothing has been written there,
+    so nobody's words are shown to staff without the group choosing to share them."""
+    table = Table.objects.select_for_update().get(pk=table.pk)
+    if table.staff_free == staff_free:
+        return table
+    if not staff_free and table.notes.exists():
+        raise CafeError(
+            "staff_free_has_notes",
+            "Notes have been written here, so the space stays staff-free; share them instead.",
+        )
+    table.staff_free = staff_free
+    table.shared_at = None
+    table.save(update_fields=["staff_free", "shared_at"])
+    _table_privacy_news(table)
+    return table
+
+
+@transaction.atomic
+def share_table(*, table: Table) -> Table:
+    """A staff-free group chooses to share its notes: from now on staff, the harvest and
+    reports can read them. Sharing cannot be undone."""
+    table = Table.objects.select_for_update().get(pk=table.pk)
+    if not table.staff_free or table.shared_at is not None:
+        return table
+    table.shared_at = timezone.now()
+    table.save(update_fields=["shared_at"])
+    _table_privacy_news(table)
+    return table
+
+
 # --- rounds, timer, phases, broadcasts ---------------------------------------------------
 
 
@@ -433,7 +525,7 @@ def open_round(
         raise CafeError(
             "round_open", f"Close round {still_open.number} before opening round {number}."
         )
-    if not round_.seats.exists():
+    if not round_.seats.exists() and not chooses_own_table(viewer.event):
         _seat_round(viewer.event, round_, strategy)
     now = timezone.now()
     round_.status = RoundStatus.OPEN

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("cafes.urls")),
     path("", include("harvest.urls")),
+    path("", include("openspace.urls")),
     path("", include("reports.urls")),
 ]

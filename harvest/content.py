@@ -31,6 +31,7 @@ class HarvestTheme:
     curated: bool  # changed by a human harvester
     notes: list[HarvestNote] = field(default_factory=list)
     quotes: list[HarvestNote] = field(default_factory=list)  # 2-5 of ``notes``
+    theme_id: int | None = None  # the stored theme, so others can point at it; None for drafts
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ content and the series view. Nothing here writes."""
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -22,7 +22,14 @@ from harvest.models import (
     ThemeNote,
 )
 from harvest.redaction import Redacted, redact, segments
-from harvest.theming import OTHER_SUMMARY, OTHER_TITLE, DraftTheme, Item, build_draft_themes
+from harvest.theming import (
+    OTHER_SUMMARY,
+    OTHER_TITLE,
+    DraftTheme,
+    Item,
+    build_draft_themes,
+    first_sentence,
+)
 
 
 def harvestable_notes(*, event: Event) -> QuerySet[Note]:
@@ -149,6 +156,7 @@ def _stored_report_themes(event: Event, redactor: Redactor) -> list[HarvestTheme
     members = defaultdict(list)
     for m in ThemeNote.objects.filter(theme__event=event).order_by("position", "id"):
         members[m.theme_id].append(m)
+    gone_words = _gone_words(event, members, visible, redactor)
     for theme in themes:
         notes, quotes = [], []
         for m in members[theme.id]:
@@ -161,7 +169,12 @@ def _stored_report_themes(event: Event, redactor: Redactor) -> list[HarvestTheme
             if m.is_quote:
                 quotes.append(harvested)
         if notes:
-            out.append(_report_theme(theme, notes, quotes, redactor))
+            reported = _report_theme(theme, notes, quotes, redactor)
+            if not theme.is_curated and theme.summary in gone_words[theme.id]:
+                # The automatic summary quoted someone who has since withdrawn (or a note
+                # now hidden): say it in a reportable note's words instead.
+                reported = replace(reported, summary=first_sentence(notes[0].text))
+            out.append(reported)
     for (kind, _round_id), group in groups.items():  # posted after the themes were built
         late = [obj for obj in group.items if (kind, obj.id) not in placed]
         if late:
@@ -181,6 +194,27 @@ def _stored_report_themes(event: Event, redactor: Redactor) -> list[HarvestTheme
     return out
 
 
+def _gone_words(event: Event, members, visible, redactor: Redactor) -> dict[int, set[str]]:
+    """Per theme, the first sentences of its notes and messages that may no longer be
+    reported (an automatic summary is one of these)."""
+    gone = defaultdict(set)
+    note_ids, message_ids = defaultdict(list), defaultdict(list)
+    for theme_id, ms in members.items():
+        for m in ms:
+            if m.note_id and (ThemeKind.NOTES, m.note_id) not in visible:
+                note_ids[m.note_id].append(theme_id)
+            elif m.message_id and (ThemeKind.CHAT, m.message_id) not in visible:
+                message_ids[m.message_id].append(theme_id)
+    for model, ids, item in ((Note, note_ids, "note"), (ChatMessage, message_ids, "message")):
+        for pk, text in model.objects.filter(event=event, pk__in=list(ids)).values_list(
+            "pk", "text"
+        ):
+            redacted = redactor.text(text, item=(item, pk)).text
+            for theme_id in ids[pk]:
+                gone[theme_id].update({first_sentence(text), first_sentence(redacted)})
+    return gone
+
+
 def _report_theme(theme: Theme, notes, quotes, redactor: Redactor) -> HarvestTheme:
     return HarvestTheme(
         title=redactor.text(theme.title).text,
@@ -193,6 +227,7 @@ def _report_theme(theme: Theme, notes, quotes, redactor: Redactor) -> HarvestThe
         curated=theme.is_curated,
         notes=notes,
         quotes=quotes,
+        theme_id=theme.id,
     )
 
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "events",
     "cafes",
     "harvest",
+    "openspace",
     "reports",
 ]
 

@@ -137,7 +137,9 @@ function tableCard(table) {
       "header",
       { class: "console-table-head" },
       el("h3", { id: `table-${table.id}-title`, text: table.label }),
-      el("span", { class: "badge", text: `${table.note_count} ${table.note_count === 1 ? "note" : "notes"}` }),
+      table.staff_free
+        ? el("span", { class: "badge", text: "Staff-free: notes private until shared" })
+        : el("span", { class: "badge", text: `${table.note_count} ${table.note_count === 1 ? "note" : "notes"}` }),
     ),
     el(
       "p",
@@ -170,24 +172,29 @@ function tableCard(table) {
           ),
         )
       : null,
-    el(
-      "details",
-      { class: "console-notes" },
-      el("summary", { text: "Read this table's notes" }),
-      el(
-        "ul",
-        { class: "note-list" },
-        table.notes.map((n) =>
+    // A staff-free space keeps its notes from staff until its group shares them.
+    table.staff_free
+      ? null
+      : el(
+          "details",
+          { class: "console-notes" },
+          el("summary", { text: "Read this table's notes" }),
           el(
-            "li",
-            { class: `note note--${n.kind}${n.status === "hidden" ? " note--hidden" : ""}` },
-            el("p", { class: "note-text", text: n.text }),
-            el("p", { class: "note-meta muted", text: `${n.author} · ${KIND_LABELS[n.kind]}` }),
+            "ul",
+            { class: "note-list" },
+            table.notes.map((n) =>
+              el(
+                "li",
+                { class: `note note--${n.kind}${n.status === "hidden" ? " note--hidden" : ""}` },
+                el("p", { class: "note-text", text: n.text }),
+                el("p", { class: "note-meta muted", text: `${n.author} · ${KIND_LABELS[n.kind]}` }),
+              ),
+            ),
           ),
         ),
-      ),
-    ),
-    el("p", {}, el("a", { href: `${root.dataset.tableUrl}?table=${table.id}`, text: `Open ${table.label} as its host` })),
+    table.staff_free
+      ? null
+      : el("p", {}, el("a", { href: `${root.dataset.tableUrl}?table=${table.id}`, text: `Open ${table.label} as its host` })),
   );
 }
 

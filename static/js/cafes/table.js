@@ -117,7 +117,9 @@ function render() {
   const waiting = !state.cafe || (phase === "seated" && round && round.status === "pending");
   show($("waiting-panel"), waiting || (state.cafe && !seated && !state.me.can_watch));
   if (state.cafe && !seated && state.me.participant) {
-    $("waiting-text").textContent = "We are finding you a seat. This takes a moment.";
+    $("waiting-text").textContent = state.free_seating
+      ? "Choose a topic on the marketplace to join its space."
+      : "We are finding you a seat. This takes a moment.";
   }
   const open = Boolean(round) && round.status === "open";
   show($("post-panel"), seated && phase !== "closing" && phase !== "ended");
@@ -125,7 +127,9 @@ function render() {
   show($("post-closed"), !open);
   show($("notes-panel"), seated && phase !== "closing" && phase !== "ended");
   show($("people-panel"), seated);
-  const inPriorities = open && round.number === state.priorities_round && seated;
+  // Open Space tables (free seating) produce key points and proposals, not priorities.
+  const inPriorities =
+    !state.free_seating && open && round.number === state.priorities_round && seated;
   show($("priorities-panel"), inPriorities || (seated && state.priorities.length > 0));
   show($("priority-form"), inPriorities);
   show($("closing-panel"), state.me.participant && (phase === "closing" || phase === "ended"));
@@ -195,7 +199,11 @@ function noteCard(note) {
       }),
     );
   }
-  const inPriorities = round && round.status === "open" && round.number === state.priorities_round;
+  const inPriorities =
+    !state.free_seating &&
+    round &&
+    round.status === "open" &&
+    round.number === state.priorities_round;
   if (inPriorities && note.status === "visible" && state.priorities.length < 3) {
     actions.push(
       el("button", {

@@ -73,13 +73,17 @@ export function currentRound(state) {
 }
 
 export function roundLine(state) {
-  if (!state.cafe) return "The café has not started yet.";
+  if (!state.cafe) {
+    return state.free_seating ? "The spaces have not opened yet." : "The café has not started yet.";
+  }
   const round = currentRound(state);
   const total = state.rounds.length;
   const phase = state.cafe.phase;
   if (phase === "ended") return "The event has ended. Thank you for taking part.";
   if (phase === "closing") return "Closing questions";
   if (!round) return "Waiting to start";
+  if (state.free_seating && round.status === "open") return "The spaces are open";
+  if (state.free_seating && round.status === "closed") return "Back together in the plenary";
   if (round.status === "open") return `Round ${round.number} of ${total}`;
   if (round.status === "closed") return `Plenary after round ${round.number}`;
   return `Round ${round.number} of ${total} starts soon`;

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OpenspaceConfig(AppConfig):
+    name = "openspace"
+    verbose_name = "Open Space and Create"
