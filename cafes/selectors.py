@@ -28,6 +28,7 @@ from cafes.models import (
     SeatHosting,
     Table,
 )
+from cafes.news import frame_of
 from cafes.payloads import (
     chat_payload,
     note_payload,
@@ -98,18 +99,16 @@ def updates_after(*, viewer: Viewer, after: int, table_id: int | None, limit: in
 
 
 def update_frame(update: LiveUpdate) -> dict:
-    return {
-        "type": "update",
-        "id": update.pk,
-        "kind": update.kind,
-        "table": update.table_id,
-        "payload": update.payload,
-    }
+    return frame_of(update)
 
 
-def present_at(*, event: Event) -> dict:
-    """Who has a live connection, by participant id and by staff user id."""
+def present_at(*, event: Event, table: Table | None = None, round_: Round | None = None) -> dict:
+    """Who has a live connection, by participant id and by staff user id (only the people
+    of ``table`` in ``round_`` when given: a presence frame must not read the whole event)."""
     rows = Presence.objects.filter(event=event, seen_at__gte=timezone.now() - PRESENCE_TIMEOUT)
+    if table is not None:
+        seated = Seat.objects.filter(round=round_, table=table).values("participant_id")
+        rows = rows.filter(Q(participant_id__in=seated) | Q(user_id=table.host_id))
     return {
         "participants": set(
             rows.exclude(participant=None).values_list("participant_id", flat=True)
@@ -158,7 +157,8 @@ def presence_frame(*, event: Event, table_id: int) -> dict | None:
     if table is None:
         return None
     round_ = cafe.current_round if cafe else None
-    people = table_people(table=table, round_=round_, present=present_at(event=event))
+    present = present_at(event=event, table=table, round_=round_)
+    people = table_people(table=table, round_=round_, present=present)
     return {"type": "presence", "table": table_id, "people": people}
 
 

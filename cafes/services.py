@@ -347,6 +347,11 @@ def seat_round(*, viewer: Viewer, number: int, strategy: str = SeatingStrategy.R
 def seat_newcomer(*, participant: Participant) -> Seat | None:
     """Give a participant who arrives after the start a seat at the emptiest table."""
     event = participant.event
+    current = Cafe.objects.filter(event=event).values("current_round_id")
+    seat = Seat.objects.filter(round_id__in=current, participant=participant).first()
+    if seat is not None:
+        # Already seated in the current round (every reconnect): no need for the café lock.
+        return seat
     cafe = Cafe.objects.select_for_update().filter(event=event).first()
     if cafe is None or cafe.current_round_id is None:
         return None

@@ -82,6 +82,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_POOL", default=True
+):
+    # Every websocket frame runs its database work in its own ``database_sync_to_async``
+    # call, which closes the connection afterwards; without a pool each frame paid for a
+    # new PostgreSQL connection (see docs/benchmarks.md). Django's docs advise a pool, not
+    # CONN_MAX_AGE, under ASGI. ``DATABASE_POOL_MAX`` bounds the connections per process.
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": env.int("DATABASE_POOL_MIN", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX", default=10),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10),
+        }
+    }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
