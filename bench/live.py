@@ -282,7 +282,7 @@ def main() -> None:
     parser.add_argument(
         "--profile",
         metavar="FILE",
-        help="run the server under py-spy and write a flame graph (speedscope JSON) to FILE",
+        help="run the server under py-spy and write collapsed stacks (py-spy raw format) to FILE",
     )
     args = parser.parse_args()
 
@@ -326,7 +326,7 @@ def main() -> None:
                     "record",
                     "--subprocesses",
                     "--format",
-                    "speedscope",
+                    "raw",
                     "--output",
                     args.profile,
                     "--pid",

@@ -31,6 +31,15 @@ REPLAY_MAX_BEHIND = 2000
 FORBIDDEN = 4403
 
 
+def in_db_thread(func):
+    """Run ``func`` (database work) in the event loop's thread pool, each call with its own
+    pooled connection, instead of Channels' default single thread per process: with one
+    thread every socket's database work queued behind every other's, and that thread was
+    the limit of the whole server (docs/benchmarks.md). Each call is one unit of work (a
+    service's transaction, or a read), so nothing depends on sharing a thread."""
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
 @dataclass(frozen=True)
 class Write:
     """A frame type that changes something: the service it calls and the fields it takes."""
@@ -116,16 +125,16 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         await self._join(group_name("event", self.viewer.event.pk))
         if can_watch(self.viewer):
             await self._join(group_name("staff", self.viewer.event.pk))
-        await database_sync_to_async(services.mark_present)(
+        await in_db_thread(services.mark_present)(
             viewer=self.viewer, channel_name=self.channel_name
         )
         # Joining the table's group announces who is there, this person now included.
-        await self._follow_table(await database_sync_to_async(self._seat_table)())
+        await self._follow_table(await in_db_thread(self._seat_table)())
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "viewer", None) is None:
             return
-        await database_sync_to_async(services.mark_absent)(channel_name=self.channel_name)
+        await in_db_thread(services.mark_absent)(channel_name=self.channel_name)
         await self._announce_presence(self.table_id or self.focus_table)
         for group in list(self.groups_joined):
             await self.channel_layer.group_discard(group, self.channel_name)
@@ -157,7 +166,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         if kind == "hello":
             await self._hello(content)
         elif kind == "ping":
-            await database_sync_to_async(services.mark_present)(
+            await in_db_thread(services.mark_present)(
                 viewer=self.viewer, channel_name=self.channel_name
             )
             await self.send_json({"type": "pong", "server_time": timezone.now().isoformat()})
@@ -175,7 +184,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
                 raise CafeError("malformed", f"The frame needs: {', '.join(missing)}.")
             if frame["type"] == "answer" and self.viewer.participant is None:
                 raise CafeError("forbidden", "Only participants answer the closing questions.")
-            result = await database_sync_to_async(_call)(write, self.viewer, frame)
+            result = await in_db_thread(_call)(write, self.viewer, frame)
         except CafeError as error:
             await self._error(error.code, error.message, frame)
             return
@@ -200,7 +209,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             await self._error("malformed", "last_update_id must be a whole number.", frame)
             return
         else:
-            newest = await database_sync_to_async(self._newest_id)()
+            newest = await in_db_thread(self._newest_id)()
             if last > newest or newest - last > REPLAY_MAX_BEHIND:
                 await self._send_state()
             else:
@@ -235,7 +244,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
     async def _catch_up(self) -> None:
         """Send every visible update after ``sent_upto``, in order, from the database."""
         while True:
-            updates = await database_sync_to_async(selectors.updates_after)(
+            updates = await in_db_thread(selectors.updates_after)(
                 viewer=self.viewer, after=self.sent_upto, table_id=self.table_id, limit=REPLAY_LIMIT
             )
             for update in updates:
@@ -250,8 +259,8 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
 
     async def _send_state(self) -> None:
         """A fresh view (after the table may have changed); updates continue after its cursor."""
-        await self._follow_table(await database_sync_to_async(self._seat_table)())
-        state = await database_sync_to_async(selectors.live_state)(
+        await self._follow_table(await in_db_thread(self._seat_table)())
+        state = await in_db_thread(selectors.live_state)(
             viewer=self.viewer, table_id=self.focus_table
         )
         self.sent_upto = state["cursor"]
@@ -280,7 +289,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
     async def _announce_presence(self, table_id: int | None) -> None:
         if table_id is None:
             return
-        frame = await database_sync_to_async(selectors.presence_frame)(
+        frame = await in_db_thread(selectors.presence_frame)(
             event=self.viewer.event, table_id=table_id
         )
         if frame is None:
@@ -294,8 +303,10 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             {"type": "error", "code": code, "message": message, "client_id": client_id}
         )
 
-    @database_sync_to_async
-    def _find_viewer(self, slug: str):
+    async def _find_viewer(self, slug: str):
+        return await in_db_thread(self._viewer_for)(slug)
+
+    def _viewer_for(self, slug: str):
         event = Event.objects.filter(slug=slug).first()
         if event is None:
             return None

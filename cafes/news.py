@@ -69,11 +69,8 @@ def _previous(update: LiveUpdate) -> dict[str, int | None]:
     earlier = LiveUpdate.objects.filter(
         event_id=update.event_id, pk__lt=update.pk, pk__gte=update.pk - PREV_WINDOW
     )
-    at_table = earlier.filter(Q(table__isnull=True) | Q(table_id=update.table_id))
-    return {
-        "table": at_table.aggregate(last=Max("pk"))["last"],
-        "staff": earlier.aggregate(last=Max("pk"))["last"],
-    }
+    at_table = Q(table__isnull=True) | Q(table_id=update.table_id)
+    return earlier.aggregate(table=Max("pk", filter=at_table), staff=Max("pk"))
 
 
 def groups_for(*, event_id: int, table_id: int | None) -> list[str]:
