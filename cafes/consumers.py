@@ -6,13 +6,17 @@ a doorbell ("update N exists"); the socket then reads, from the database, every 
 viewer may see after the last one it sent, so each is delivered once and in order.
 """
 
+import asyncio
+import contextlib
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from cafes import selectors, services
@@ -29,6 +33,11 @@ REPLAY_LIMIT = 200
 # A client further behind than this gets a fresh ``state`` instead of a long replay.
 REPLAY_MAX_BEHIND = 2000
 FORBIDDEN = 4403
+# Closed by the heartbeat watchdog: nothing heard from the client for too long.
+GONE_QUIET = 4408
+UNAVAILABLE_MESSAGE = "The server could not reach its database just now; please try again."
+
+logger = logging.getLogger(__name__)
 
 
 def in_db_thread(func):
@@ -121,7 +130,9 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         self.focus_table: int | None = None
         self.table_id: int | None = None
         self.groups_joined: set[str] = set()
+        self.heard_at = time.monotonic()
         await self.accept()
+        self.watchdog = asyncio.create_task(self._watch_heartbeat())
         await self._join(group_name("event", self.viewer.event.pk))
         if can_watch(self.viewer):
             await self._join(group_name("staff", self.viewer.event.pk))
@@ -134,14 +145,37 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if getattr(self, "viewer", None) is None:
             return
+        watchdog = getattr(self, "watchdog", None)
+        if watchdog is not None and watchdog is not asyncio.current_task():
+            watchdog.cancel()
+        with contextlib.suppress(Exception):
+            # Best effort: a dead database or Redis must not keep the socket from closing
+            # (presence also expires on its own after PRESENCE_TIMEOUT).
+            await self._leave()
+
+    async def _leave(self) -> None:
         await in_db_thread(services.mark_absent)(channel_name=self.channel_name)
         await self._announce_presence(self.table_id or self.focus_table)
         for group in list(self.groups_joined):
             await self.channel_layer.group_discard(group, self.channel_name)
 
+    async def _watch_heartbeat(self) -> None:
+        """Close a connection that has sent nothing (not even a ping) for
+        ``CAFES_HEARTBEAT_TIMEOUT`` seconds: a half-open socket whose browser is gone. Its
+        presence is cleared first, so the table stops showing a ghost at once."""
+        timeout = settings.CAFES_HEARTBEAT_TIMEOUT
+        while True:
+            await asyncio.sleep(max(0.2, timeout / 4))
+            if time.monotonic() - self.heard_at > timeout:
+                with contextlib.suppress(Exception):
+                    await self._leave()
+                await self.close(code=GONE_QUIET)
+                return
+
     # --- incoming frames ----------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        self.heard_at = time.monotonic()
         if bytes_data is not None:
             await self._error("malformed", "Frames must be JSON text, not binary.")
             return
@@ -159,7 +193,14 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             await self._error("malformed", 'Every frame is a JSON object with a "type".')
             return
-        await self.receive_json(frame)
+        try:
+            await self.receive_json(frame)
+        except DatabaseError:
+            # The database dropped the connection (restart, failover, terminated backend).
+            # Nothing was committed, so the client may simply retry; the next frame gets a
+            # fresh connection from the pool.
+            logger.warning("Database unavailable for a %s frame", frame["type"], exc_info=True)
+            await self._error("unavailable", UNAVAILABLE_MESSAGE, frame)
 
     async def receive_json(self, content: dict, **kwargs) -> None:
         kind = content["type"]
@@ -170,6 +211,11 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
                 viewer=self.viewer, channel_name=self.channel_name
             )
             await self.send_json({"type": "pong", "server_time": timezone.now().isoformat()})
+            if self.sent_upto is not None:
+                # The channel layer may have dropped a doorbell (past its capacity or expiry,
+                # or while Redis restarted): each heartbeat also looks in the database, so a
+                # lost doorbell costs at most one heartbeat interval.
+                await self._catch_up()
         elif kind in WRITES:
             await self._write(WRITES[kind], content)
         else:
@@ -222,6 +268,13 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
     async def live_news(self, message: dict) -> None:
         if self.sent_upto is None or message["id"] <= self.sent_upto:
             return
+        try:
+            await self._news(message)
+        except DatabaseError:
+            # The next doorbell or heartbeat catches up from the database.
+            logger.warning("Database unavailable while catching up", exc_info=True)
+
+    async def _news(self, message: dict) -> None:
         frame = message.get("frame")
         if (
             frame is not None

@@ -116,9 +116,10 @@ if REDIS_URL:
                     }
                 ],
                 "prefix": env("CHANNEL_LAYER_PREFIX", default="bridgework"),
-                # A busy table must not drop news; the database resync covers what is lost.
-                "capacity": 1500,
-                "expiry": 30,
+                # A busy table must not drop news; the database resync covers what is lost
+                # (tests shrink these to make a slow client overflow quickly).
+                "capacity": env.int("CHANNEL_LAYER_CAPACITY", default=1500),
+                "expiry": env.int("CHANNEL_LAYER_EXPIRY", default=30),
             },
         }
     }
@@ -205,6 +206,11 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
     "base-uri 'self'; form-action 'self'; object-src 'none'"
 )
+
+# --- Live café ---------------------------------------------------------------------------------
+# A socket that sends nothing, not even a ping, for this long is closed and its presence
+# cleared (the reference client pings every 25 s). Tests shorten it.
+CAFES_HEARTBEAT_TIMEOUT = env.float("CAFES_HEARTBEAT_TIMEOUT", default=45)
 
 # The public address used in invitation emails and QR codes.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
