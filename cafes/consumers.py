@@ -211,6 +211,9 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
                 viewer=self.viewer, channel_name=self.channel_name
             )
             await self.send_json({"type": "pong", "server_time": timezone.now().isoformat()})
+            # A restarted Redis has forgotten every group: joining again is idempotent.
+            for group in list(self.groups_joined):
+                await self.channel_layer.group_add(group, self.channel_name)
             if self.sent_upto is not None:
                 # The channel layer may have dropped a doorbell (past its capacity or expiry,
                 # or while Redis restarted): each heartbeat also looks in the database, so a
