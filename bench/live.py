@@ -14,6 +14,7 @@ seat of its table, and its ack at its author. The last line printed is a JSON su
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -163,11 +164,24 @@ class CafeProtocol:
         )
 
     async def on_open(self, ws, seat: int) -> None:
+        # Like the reference client: a ping every 20 s, or the server's heartbeat watchdog
+        # closes a socket that stays silent while the others connect.
+        self._keepalives = getattr(self, "_keepalives", set())
+        task = asyncio.create_task(self._keepalive(ws))
+        self._keepalives.add(task)
+        task.add_done_callback(self._keepalives.discard)
         await ws.send(json.dumps({"type": "hello", "last_update_id": None}))
         while True:
             frame = json.loads(await ws.recv())
             if frame.get("type") == "synced":
                 return
+
+    @staticmethod
+    async def _keepalive(ws) -> None:
+        with contextlib.suppress(Exception):
+            while True:
+                await asyncio.sleep(20)
+                await ws.send(json.dumps({"type": "ping"}))
 
     def read(self, frame: dict, seat: int) -> tuple[str, str] | None:
         if frame.get("type") == "ack":

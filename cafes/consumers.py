@@ -305,6 +305,12 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             )
             for update in updates:
                 if update.kind in RESYNC_KINDS:
+                    if await self._still_at_my_table(update):
+                        # Someone arrived at (or left) this participant's table; their own
+                        # seat is unchanged and the presence frame already showed the change,
+                        # so no fresh state is needed (a connect storm stays cheap).
+                        self.sent_upto = update.pk
+                        continue
                     await self._send_state()
                     break
                 await self.send_json(selectors.update_frame(update))
@@ -312,6 +318,13 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             else:
                 if len(updates) < REPLAY_LIMIT:
                     return
+
+    async def _still_at_my_table(self, update: LiveUpdate) -> bool:
+        if update.kind != "seating" or update.table_id is None or self.viewer.participant is None:
+            return False
+        return self.table_id is not None and await in_db_thread(self._seat_table)() == (
+            self.table_id
+        )
 
     async def _send_state(self) -> None:
         """A fresh view (after the table may have changed); updates continue after its cursor."""
