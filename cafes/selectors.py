@@ -7,7 +7,7 @@ hidden, merged or withdrawn notes.
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -238,14 +238,25 @@ def _console_tables(event: Event, round_: Round | None, present: dict) -> list[d
     return tables
 
 
+def _share_cafe_lock(event: Event) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM cafes_cafe WHERE event_id = %s FOR SHARE", [event.pk])
+    else:  # SQLite: a write lock for the transaction, which serialises readers too
+        Cafe.objects.select_for_update().filter(event=event).first()
+
+
 def live_state(*, viewer: Viewer, table_id: int | None = None) -> dict:
     """Everything one viewer's page shows, with the cursor it is true at.
 
     Read under the café lock, so no update can commit between reading the cursor and
-    reading the rows: replaying from the cursor neither misses nor repeats anything.
+    reading the rows: replaying from the cursor neither misses nor repeats anything. On
+    PostgreSQL the lock is shared (``FOR SHARE``): it keeps writers out, as before, but many
+    sockets may read their state at once (a connect storm no longer queues them one by one).
     """
     with transaction.atomic():
-        cafe = Cafe.objects.select_for_update().filter(event=viewer.event).first()
+        _share_cafe_lock(viewer.event)
+        cafe = Cafe.objects.filter(event=viewer.event).first()
         cursor = (
             LiveUpdate.objects.filter(event=viewer.event).aggregate(last=Max("pk"))["last"] or 0
         )

@@ -98,13 +98,13 @@ class LiveClient:
                     f"{self.server.ws_url}/ws/events/{self.slug}/live/",
                     origin=self.server.http_url,
                     additional_headers={"Cookie": f"sessionid={self.cookie}"},
-                    open_timeout=10,
+                    open_timeout=30,
                     ping_interval=None,
                 )
                 self.synced = asyncio.Event()
                 self.reader = asyncio.create_task(self._read())
                 await self.ws.send(json.dumps({"type": "hello", "last_update_id": self.cursor}))
-                await asyncio.wait_for(self.synced.wait(), 10)
+                await asyncio.wait_for(self.synced.wait(), 30)
                 for frame in list(self.pending.values()):
                     await self.ws.send(json.dumps(frame))
                 return
