@@ -1,10 +1,14 @@
 """Celery tasks of the events app: sending invitation emails outside the request."""
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 
 from events import services
 from events.models import Invitation
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -20,3 +24,13 @@ def send_invitation_email(self, invitation_id: int) -> None:
     invitation = Invitation.objects.filter(pk=invitation_id).first()
     if invitation is not None:
         services.send_invitation(invitation=invitation, site_url=settings.SITE_URL)
+
+
+@shared_task(acks_late=True)
+def purge_expired_participant_data() -> dict[str, int]:
+    """Nightly (``CELERY_BEAT_SCHEDULE``): delete participants' data of every series past
+    its retention period."""
+    deleted = services.purge_expired_participant_data()
+    if deleted:
+        logger.info("Retention: deleted participants' data of %s", deleted)
+    return deleted

@@ -8,6 +8,7 @@ in-memory channel layer and a Celery broker on the filesystem. Setting ``DATABAS
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -160,7 +161,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Retention: each series keeps participants' data for its ``retention_days``.
+    "purge-expired-participant-data": {
+        "task": "events.tasks.purge_expired_participant_data",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -170,6 +177,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# (attempts, seconds) per client address and key, see ops/throttle.py. Joining counts every
+# attempt per event, and is generous: a whole venue may share one address.
+RATE_LIMITS = {
+    "login": (env.int("RATE_LIMIT_LOGIN", default=10), 600),
+    "join": (env.int("RATE_LIMIT_JOIN", default=100), 600),
+    "join_code": (env.int("RATE_LIMIT_JOIN_CODE", default=20), 600),
+}
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
