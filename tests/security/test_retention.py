@@ -63,3 +63,19 @@ def test_a_series_with_an_event_still_to_come_keeps_its_data():
 def test_the_retention_job_is_scheduled_nightly():
     schedule = settings.CELERY_BEAT_SCHEDULE["purge-expired-participant-data"]
     assert schedule["task"] == tasks.purge_expired_participant_data.name
+
+
+def test_a_withdrawn_participants_words_leave_the_csv_export():
+    from cafes.csv_io import export_csv
+
+    event = lived_event(ended_days_ago=1, retention_days=365)
+    leaving, staying = list(Participant.objects.filter(event=event))[:2]
+    Note.objects.filter(participant=leaving).update(text="Words of the one who left")
+    Note.objects.filter(participant=staying).update(text="Words of the one who stayed")
+    before = export_csv(event=event)
+    services.withdraw_participant(participant=leaving)
+    after = export_csv(event=event)
+
+    assert "Words of the one who left" in before
+    assert "Words of the one who left" not in after
+    assert "Words of the one who stayed" in after
