@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 import websockets
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connections
 
 from cafes import services
 from cafes.models import Note, Seat, Table
@@ -167,6 +168,19 @@ class LiveClient:
             self.acked.add(frame["client_id"])
         elif kind == "error":
             self.errors.append(frame)
+
+
+async def in_db_thread(func, *args):
+    """Run ORM work off the event loop, and give its connection back to the pool after:
+    a thread's connection is otherwise never returned and the pool runs dry."""
+
+    def run():
+        try:
+            return func(*args)
+        finally:
+            connections.close_all()
+
+    return await asyncio.to_thread(run)
 
 
 async def settle(clients, expected: dict, *, timeout: float = 20) -> None:

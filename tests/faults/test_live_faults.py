@@ -13,7 +13,7 @@ import websockets
 from django.db import connection
 
 from cafes.models import Note, Presence, Seat
-from tests.faults.conftest import LiveClient, Round, cookie_for, settle
+from tests.faults.conftest import LiveClient, Round, cookie_for, in_db_thread, settle
 from tests.support.servers import asgi_server, redis_server, wait_until
 from tests.support.services import require_program
 
@@ -79,7 +79,7 @@ def test_redis_restarted_during_a_round_loses_and_repeats_nothing(tmp_path):
             await asyncio.gather(*writers)
             for client in clients:
                 await flush(client)
-            expected = await asyncio.to_thread(assert_stored_once, round_, clients)
+            expected = await in_db_thread(assert_stored_once, round_, clients)
             await settle(clients, expected)
             boards = [c.notes for c in clients]
             for client in clients:
@@ -122,7 +122,7 @@ def test_a_dropped_database_connection_gives_an_error_frame_then_recovers(tmp_pa
             await mate.connect()
             await client.post("before the database went away")
             await flush(client, timeout=10)
-            killed = await asyncio.to_thread(_terminate_server_connections)
+            killed = await in_db_thread(_terminate_server_connections)
             socket = client.ws
             client_id = await client.post("while the database is away")
             for _ in range(40):  # the client resends an unacknowledged write until acked
@@ -130,7 +130,7 @@ def test_a_dropped_database_connection_gives_an_error_frame_then_recovers(tmp_pa
                 if client_id in client.acked:
                     break
                 await client.ws.send(json.dumps(client.pending[client_id]))
-            expected = await asyncio.to_thread(assert_stored_once, round_, [client])
+            expected = await in_db_thread(assert_stored_once, round_, [client])
             await settle([client, mate], expected)
             return {
                 "killed": killed,
@@ -171,7 +171,7 @@ def test_a_client_that_reconnects_fifty_times_ends_with_the_same_notes(tmp_path)
             await writing
             for client in (steady, flapping, writer):
                 await flush(client)
-            expected = await asyncio.to_thread(assert_stored_once, round_, [flapping, writer])
+            expected = await in_db_thread(assert_stored_once, round_, [flapping, writer])
             await settle([steady, flapping, writer], expected)
             return {
                 "expected": expected,
@@ -204,7 +204,7 @@ def test_a_slow_client_makes_nobody_miss_a_note_and_catches_up_on_everything(tmp
             )
             for client in busy:
                 await flush(client)
-            expected = await asyncio.to_thread(assert_stored_once, round_, busy)
+            expected = await in_db_thread(assert_stored_once, round_, busy)
             await settle(busy, expected)
             on_time = [c.notes == expected for c in busy]
             await asyncio.sleep(float(os.environ.get("SLOW_CLIENT_PAUSE", "5")))
@@ -270,13 +270,13 @@ def test_a_half_open_connection_is_noticed_by_the_heartbeat_and_leaves_the_table
                 original(frame)
 
             mate.apply = watch
-            here = await asyncio.to_thread(
+            here = await in_db_thread(
                 lambda: Presence.objects.filter(participant=ghost_person).exists()
             )
             for _ in range(60):  # the live mate pings, as the reference client does
                 await mate.ping()
                 await asyncio.sleep(0.5)
-                gone = await asyncio.to_thread(
+                gone = await in_db_thread(
                     lambda: not Presence.objects.filter(participant=ghost_person).exists()
                 )
                 if gone and presence:
@@ -290,7 +290,7 @@ def test_a_half_open_connection_is_noticed_by_the_heartbeat_and_leaves_the_table
                 closed = exc.rcvd.code if exc.rcvd else None
             except TimeoutError:
                 pass
-            mate_still_here = await asyncio.to_thread(
+            mate_still_here = await in_db_thread(
                 lambda: Presence.objects.filter(participant=round_.people[1]).exists()
             )
             return here, presence, closed, mate_still_here
