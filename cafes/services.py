@@ -342,6 +342,7 @@ def _seat_round(event: Event, round_: Round, strategy: str) -> None:
 def seat_round(*, viewer: Viewer, number: int, strategy: str = SeatingStrategy.ROTATE) -> Round:
     """Seat a round before it opens (the facilitator may then move people by hand)."""
     _require_run(viewer)
+    number = check_id(number, what="round number")
     _lock_cafe(viewer.event)
     round_ = Round.objects.filter(event=viewer.event, number=number).first()
     if round_ is None:
@@ -423,6 +424,7 @@ def open_round(
     not yet seated is seated first (``strategy``: rotate or back to the original tables)."""
     _require_run(viewer)
     minutes = check_minutes(minutes, allow_none=True)
+    number = check_id(number, what="round number")
     cafe = _lock_cafe(viewer.event)
     round_ = Round.objects.filter(event=viewer.event, number=number).first()
     if round_ is None:

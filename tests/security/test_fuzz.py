@@ -216,3 +216,14 @@ def test_a_participant_session_only_ever_reaches_its_own_event(world):
     client = Client()
     client.cookies["sessionid"] = session.session_key
     assert client.get(reverse("cafes:table", args=[world.event.slug])).status_code == 403
+
+
+@pytest.mark.parametrize("number", [[[True]], "1", 1.5, True, 2**70, -1, None])
+def test_a_round_number_that_is_not_a_whole_number_is_refused(world, number):
+    """Found by the fuzzer: a list as ``number`` used to crash the socket."""
+    from cafes import services
+    from cafes.errors import CafeError
+
+    with pytest.raises(CafeError) as refused:
+        services.seat_round(viewer=world.facilitator, number=number)
+    assert refused.value.code == "invalid"
