@@ -8,6 +8,7 @@ against Bridgework and against the bare relay baseline.
 import asyncio
 import json
 import random
+import socket
 import statistics
 import time
 import uuid
@@ -36,11 +37,22 @@ class Results:
     ack_ms: list[float] = field(default_factory=list)
     errors: Counter = field(default_factory=Counter)
     connected: int = 0
+    last_arrival: float = 0.0
 
 
-def percentile(values: list[float], q: float) -> float:
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def percentile(values: list[float], q: float) -> float | None:
     if not values:
-        return float("nan")
+        return None
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[index]
@@ -66,8 +78,13 @@ async def _seat(
     except Exception as exc:
         results.errors[f"connect: {type(exc).__name__}"] += 1
         return
+    try:
+        await asyncio.wait_for(protocol.on_open(ws, seat), 120)
+    except Exception as exc:
+        results.errors[f"open: {type(exc).__name__}"] += 1
+        await ws.close()
+        return
     results.connected += 1
-    await protocol.on_open(ws, seat)
 
     async def reader() -> None:
         async for raw in ws:
@@ -88,18 +105,24 @@ async def _seat(
             results.delivered[(client_id, seat)] += 1
             if results.delivered[(client_id, seat)] == 1:
                 results.latencies_ms.append((now - sent[0]) * 1000)
+                results.last_arrival = max(results.last_arrival, now)
 
     read_task = asyncio.create_task(reader())
     await start.wait()
     await asyncio.sleep(random.random() / rate)  # spread the first notes
     number = 0
-    while time.perf_counter() < stop_at_box[0]:
-        client_id = str(uuid.uuid4())
-        number += 1
-        results.sent[client_id] = (time.perf_counter(), seat)
-        await ws.send(protocol.note_frame(seat, client_id, f"Seat {seat} note {number}"))
-        await asyncio.sleep(1 / rate)
+    try:
+        while time.perf_counter() < stop_at_box[0]:
+            client_id = str(uuid.uuid4())
+            number += 1
+            results.sent[client_id] = (time.perf_counter(), seat)
+            await ws.send(protocol.note_frame(seat, client_id, f"Seat {seat} note {number}"))
+            await asyncio.sleep(1 / rate)
+    except Exception as exc:
+        results.errors[f"send: {type(exc).__name__}"] += 1
     await asyncio.sleep(drain)
+    if read_task.done() and read_task.exception() is not None:
+        results.errors[f"read: {type(read_task.exception()).__name__}"] += 1
     read_task.cancel()
     await ws.close()
 
@@ -140,6 +163,9 @@ async def run_load(
     received = len(results.delivered)
     duplicates = sum(count - 1 for count in results.delivered.values())
     lat = results.latencies_ms
+    # Delivery throughput: deliveries over the time from the first send to the last arrival,
+    # so a server that falls behind (and catches up in the drain) scores lower.
+    active_s = max(results.last_arrival - began, duration) if results.last_arrival else duration
     return {
         "participants": participants,
         "connected": results.connected,
@@ -148,12 +174,14 @@ async def run_load(
         "deliveries_expected": expected,
         "deliveries_received": received,
         "duplicates": duplicates,
-        "p50_ms": round(percentile(lat, 50), 1),
-        "p99_ms": round(percentile(lat, 99), 1),
+        "p50_ms": _round(percentile(lat, 50)),
+        "p99_ms": _round(percentile(lat, 99)),
         "max_ms": round(max(lat), 1) if lat else None,
         "mean_ms": round(statistics.fmean(lat), 1) if lat else None,
-        "ack_p99_ms": round(percentile(results.ack_ms, 99), 1),
+        "ack_p50_ms": _round(percentile(results.ack_ms, 50)),
+        "ack_p99_ms": _round(percentile(results.ack_ms, 99)),
         "notes_per_s": round(len(results.sent) / duration, 1),
-        "deliveries_per_s": round(received / (duration + drain), 1),
+        "active_s": round(active_s, 2),
+        "deliveries_per_s": round(received / active_s, 1),
         "errors": dict(results.errors),
     }

@@ -6,13 +6,17 @@ a doorbell ("update N exists"); the socket then reads, from the database, every 
 viewer may see after the last one it sent, so each is delivered once and in order.
 """
 
+import asyncio
+import contextlib
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from cafes import selectors, services
@@ -29,6 +33,20 @@ REPLAY_LIMIT = 200
 # A client further behind than this gets a fresh ``state`` instead of a long replay.
 REPLAY_MAX_BEHIND = 2000
 FORBIDDEN = 4403
+# Closed by the heartbeat watchdog: nothing heard from the client for too long.
+GONE_QUIET = 4408
+UNAVAILABLE_MESSAGE = "The server could not reach its database just now; please try again."
+
+logger = logging.getLogger(__name__)
+
+
+def in_db_thread(func):
+    """Run ``func`` (database work) in the event loop's thread pool, each call with its own
+    pooled connection, instead of Channels' default single thread per process: with one
+    thread every socket's database work queued behind every other's, and that thread was
+    the limit of the whole server (docs/benchmarks.md). Each call is one unit of work (a
+    service's transaction, or a read), so nothing depends on sharing a thread."""
+    return database_sync_to_async(func, thread_sensitive=False)
 
 
 @dataclass(frozen=True)
@@ -113,27 +131,52 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         self.focus_table: int | None = None
         self.table_id: int | None = None
         self.groups_joined: set[str] = set()
+        self.heard_at = time.monotonic()
         await self.accept()
+        self.watchdog = asyncio.create_task(self._watch_heartbeat())
         await self._join(group_name("event", self.viewer.event.pk))
         if can_watch(self.viewer):
             await self._join(group_name("staff", self.viewer.event.pk))
-        await self._follow_table(await database_sync_to_async(self._seat_table)())
-        await database_sync_to_async(services.mark_present)(
+        await in_db_thread(services.mark_present)(
             viewer=self.viewer, channel_name=self.channel_name
         )
-        await self._announce_presence(self.table_id)
+        # Joining the table's group announces who is there, this person now included.
+        await self._follow_table(await in_db_thread(self._seat_table)())
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "viewer", None) is None:
             return
-        await database_sync_to_async(services.mark_absent)(channel_name=self.channel_name)
+        watchdog = getattr(self, "watchdog", None)
+        if watchdog is not None and watchdog is not asyncio.current_task():
+            watchdog.cancel()
+        with contextlib.suppress(Exception):
+            # Best effort: a dead database or Redis must not keep the socket from closing
+            # (presence also expires on its own after PRESENCE_TIMEOUT).
+            await self._leave()
+
+    async def _leave(self) -> None:
+        await in_db_thread(services.mark_absent)(channel_name=self.channel_name)
         await self._announce_presence(self.table_id or self.focus_table)
         for group in list(self.groups_joined):
             await self.channel_layer.group_discard(group, self.channel_name)
 
+    async def _watch_heartbeat(self) -> None:
+        """Close a connection that has sent nothing (not even a ping) for
+        ``CAFES_HEARTBEAT_TIMEOUT`` seconds: a half-open socket whose browser is gone. Its
+        presence is cleared first, so the table stops showing a ghost at once."""
+        timeout = settings.CAFES_HEARTBEAT_TIMEOUT
+        while True:
+            await asyncio.sleep(max(0.2, timeout / 4))
+            if time.monotonic() - self.heard_at > timeout:
+                with contextlib.suppress(Exception):
+                    await self._leave()
+                await self.close(code=GONE_QUIET)
+                return
+
     # --- incoming frames ----------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        self.heard_at = time.monotonic()
         if bytes_data is not None:
             await self._error("malformed", "Frames must be JSON text, not binary.")
             return
@@ -151,17 +194,32 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             await self._error("malformed", 'Every frame is a JSON object with a "type".')
             return
-        await self.receive_json(frame)
+        try:
+            await self.receive_json(frame)
+        except DatabaseError:
+            # The database dropped the connection (restart, failover, terminated backend).
+            # Nothing was committed, so the client may simply retry; the next frame gets a
+            # fresh connection from the pool.
+            logger.warning("Database unavailable for a %s frame", frame["type"], exc_info=True)
+            await self._error("unavailable", UNAVAILABLE_MESSAGE, frame)
 
     async def receive_json(self, content: dict, **kwargs) -> None:
         kind = content["type"]
         if kind == "hello":
             await self._hello(content)
         elif kind == "ping":
-            await database_sync_to_async(services.mark_present)(
+            await in_db_thread(services.mark_present)(
                 viewer=self.viewer, channel_name=self.channel_name
             )
             await self.send_json({"type": "pong", "server_time": timezone.now().isoformat()})
+            # A restarted Redis has forgotten every group: joining again is idempotent.
+            for group in list(self.groups_joined):
+                await self.channel_layer.group_add(group, self.channel_name)
+            if self.sent_upto is not None:
+                # The channel layer may have dropped a doorbell (past its capacity or expiry,
+                # or while Redis restarted): each heartbeat also looks in the database, so a
+                # lost doorbell costs at most one heartbeat interval.
+                await self._catch_up()
         elif kind in WRITES:
             await self._write(WRITES[kind], content)
         else:
@@ -176,7 +234,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
                 raise CafeError("malformed", f"The frame needs: {', '.join(missing)}.")
             if frame["type"] == "answer" and self.viewer.participant is None:
                 raise CafeError("forbidden", "Only participants answer the closing questions.")
-            result = await database_sync_to_async(_call)(write, self.viewer, frame)
+            result = await in_db_thread(_call)(write, self.viewer, frame)
         except CafeError as error:
             await self._error(error.code, error.message, frame)
             return
@@ -205,7 +263,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             await self._error("malformed", "last_update_id must be a whole number.", frame)
             return
         else:
-            newest = await database_sync_to_async(self._newest_id)()
+            newest = await in_db_thread(self._newest_id)()
             if last > newest or newest - last > REPLAY_MAX_BEHIND:
                 await self._send_state()
             else:
@@ -218,6 +276,25 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
     async def live_news(self, message: dict) -> None:
         if self.sent_upto is None or message["id"] <= self.sent_upto:
             return
+        try:
+            await self._news(message)
+        except DatabaseError:
+            # The next doorbell or heartbeat catches up from the database.
+            logger.warning("Database unavailable while catching up", exc_info=True)
+
+    async def _news(self, message: dict) -> None:
+        frame = message.get("frame")
+        if (
+            frame is not None
+            and message.get("prev") == self.sent_upto
+            and frame["kind"] not in RESYNC_KINDS
+            and (can_watch(self.viewer) or frame["table"] == self.table_id)
+        ):
+            # Nothing this socket may see lies between its cursor and this update: send the
+            # frame as it came, without reading the database (see cafes/news.py).
+            await self.send_json(frame)
+            self.sent_upto = message["id"]
+            return
         await self._catch_up()
 
     async def live_presence(self, message: dict) -> None:
@@ -228,11 +305,17 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
     async def _catch_up(self) -> None:
         """Send every visible update after ``sent_upto``, in order, from the database."""
         while True:
-            updates = await database_sync_to_async(selectors.updates_after)(
+            updates = await in_db_thread(selectors.updates_after)(
                 viewer=self.viewer, after=self.sent_upto, table_id=self.table_id, limit=REPLAY_LIMIT
             )
             for update in updates:
                 if update.kind in RESYNC_KINDS:
+                    if await self._still_at_my_table(update):
+                        # Someone arrived at (or left) this participant's table; their own
+                        # seat is unchanged and the presence frame already showed the change,
+                        # so no fresh state is needed (a connect storm stays cheap).
+                        self.sent_upto = update.pk
+                        continue
                     await self._send_state()
                     break
                 await self.send_json(selectors.update_frame(update))
@@ -241,10 +324,17 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
                 if len(updates) < REPLAY_LIMIT:
                     return
 
+    async def _still_at_my_table(self, update: LiveUpdate) -> bool:
+        if update.kind != "seating" or update.table_id is None or self.viewer.participant is None:
+            return False
+        return self.table_id is not None and await in_db_thread(self._seat_table)() == (
+            self.table_id
+        )
+
     async def _send_state(self) -> None:
         """A fresh view (after the table may have changed); updates continue after its cursor."""
-        await self._follow_table(await database_sync_to_async(self._seat_table)())
-        state = await database_sync_to_async(selectors.live_state)(
+        await self._follow_table(await in_db_thread(self._seat_table)())
+        state = await in_db_thread(selectors.live_state)(
             viewer=self.viewer, table_id=self.focus_table
         )
         self.sent_upto = state["cursor"]
@@ -273,7 +363,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
     async def _announce_presence(self, table_id: int | None) -> None:
         if table_id is None:
             return
-        frame = await database_sync_to_async(selectors.presence_frame)(
+        frame = await in_db_thread(selectors.presence_frame)(
             event=self.viewer.event, table_id=table_id
         )
         if frame is None:
@@ -287,8 +377,10 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             {"type": "error", "code": code, "message": message, "client_id": client_id}
         )
 
-    @database_sync_to_async
-    def _find_viewer(self, slug: str):
+    async def _find_viewer(self, slug: str):
+        return await in_db_thread(self._viewer_for)(slug)
+
+    def _viewer_for(self, slug: str):
         event = Event.objects.filter(slug=slug).first()
         if event is None:
             return None

@@ -1,9 +1,13 @@
 """Live news: the ``LiveUpdate`` log written inside a service's transaction, and the
 channel-layer doorbell rung only after that transaction commits.
 
-The channel layer carries no content, only "update N exists": each socket then reads what
-it may see from the database, so a lost or reordered message can never lose or duplicate
-anything (the database is the source of truth).
+The doorbell says "update N exists". For a table's news it also carries the update's frame
+and ``prev``, the id of the update its listeners saw just before it (computed under the café
+lock, so exact): a socket whose cursor is exactly ``prev`` sends the frame on as it is, with
+no database read; any other socket (a gap: a lost, late or reordered doorbell) reads what it
+may see from the database. So a lost or reordered message can still never lose or duplicate
+anything (the database is the source of truth), and the common case costs one write per
+note instead of one read per seat (docs/benchmarks.md).
 """
 
 import logging
@@ -12,6 +16,7 @@ from functools import partial
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.db.models import Max, Q
 
 from cafes.groups import group_name
 from cafes.models import LiveUpdate, Table
@@ -21,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 # Updates after which a socket re-reads its whole view: the viewer's table may have changed.
 RESYNC_KINDS = frozenset({"seating", "round.opened", "cafe.started", "table.privacy"})
+# How far back ``prev`` is looked for; past it the doorbell has no ``prev`` and sockets read
+# from the database as before (keeps the lookup bounded on a long event).
+PREV_WINDOW = 5000
 
 
 def record(*, event: Event, kind: str, payload: dict, table: Table | None = None) -> LiveUpdate:
@@ -30,7 +38,18 @@ def record(*, event: Event, kind: str, payload: dict, table: Table | None = None
     committed in order.
     """
     update = LiveUpdate.objects.create(event=event, table=table, kind=kind, payload=payload)
-    transaction.on_commit(partial(ring, event_id=event.pk, table_id=update.table_id, id=update.pk))
+    prev = _previous(update) if update.table_id is not None else {}
+    transaction.on_commit(
+        partial(
+            ring,
+            event_id=event.pk,
+            table_id=update.table_id,
+            id=update.pk,
+            prev=prev,
+            frame=frame_of(update),
+            private=table is not None and table.closed_to_staff,
+        )
+    )
     return update
 
 
@@ -51,15 +70,56 @@ def forget_words(*, event: Event, key: str, ids: list[int]) -> None:
             LiveUpdate.objects.filter(pk=update.pk).update(payload=update.payload)
 
 
+def frame_of(update: LiveUpdate) -> dict:
+    """The ``update`` frame a socket sends for this row (docs/protocol.md)."""
+    return {
+        "type": "update",
+        "id": update.pk,
+        "kind": update.kind,
+        "table": update.table_id,
+        "payload": update.payload,
+    }
+
+
+def _previous(update: LiveUpdate) -> dict[str, int | None]:
+    """The id of the update seen just before this one by the table's seats (their table's
+    news and the event's own) and by staff (everything), within ``PREV_WINDOW``."""
+    earlier = LiveUpdate.objects.filter(
+        event_id=update.event_id, pk__lt=update.pk, pk__gte=update.pk - PREV_WINDOW
+    )
+    at_table = Q(table__isnull=True) | Q(table_id=update.table_id)
+    return earlier.aggregate(table=Max("pk", filter=at_table), staff=Max("pk"))
+
+
 def groups_for(*, event_id: int, table_id: int | None) -> list[str]:
     if table_id is None:
         return [group_name("event", event_id)]
     return [group_name("table", table_id), group_name("staff", event_id)]
 
 
-def ring(*, event_id: int, table_id: int | None, id: int) -> None:
-    """Tell every socket that may see update ``id`` to read it (runs after commit)."""
-    send(groups_for(event_id=event_id, table_id=table_id), {"type": "live.news", "id": id})
+def ring(
+    *,
+    event_id: int,
+    table_id: int | None,
+    id: int,
+    prev: dict | None = None,
+    frame: dict | None = None,
+    private: bool = False,
+) -> None:
+    """Tell every socket that may see update ``id`` about it (runs after commit).
+
+    A staff-free table's frames never go to the staff group: staff sockets are only told to
+    catch up from the database, which leaves out what the table has not shared."""
+    if table_id is None or not prev:
+        send(groups_for(event_id=event_id, table_id=table_id), {"type": "live.news", "id": id})
+        return
+    for group, key in (
+        (group_name("table", table_id), "table"),
+        (group_name("staff", event_id), "staff"),
+    ):
+        shown = None if private and key == "staff" else frame
+        message = {"type": "live.news", "id": id, "prev": prev[key], "frame": shown}
+        send([group], message)
 
 
 def send(groups: list[str], message: dict) -> None:

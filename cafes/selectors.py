@@ -7,7 +7,7 @@ hidden, merged or withdrawn notes.
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from cafes.models import (
     SeatHosting,
     Table,
 )
+from cafes.news import frame_of
 from cafes.payloads import (
     chat_payload,
     note_payload,
@@ -111,18 +112,16 @@ def updates_after(*, viewer: Viewer, after: int, table_id: int | None, limit: in
 
 
 def update_frame(update: LiveUpdate) -> dict:
-    return {
-        "type": "update",
-        "id": update.pk,
-        "kind": update.kind,
-        "table": update.table_id,
-        "payload": update.payload,
-    }
+    return frame_of(update)
 
 
-def present_at(*, event: Event) -> dict:
-    """Who has a live connection, by participant id and by staff user id."""
+def present_at(*, event: Event, table: Table | None = None, round_: Round | None = None) -> dict:
+    """Who has a live connection, by participant id and by staff user id (only the people
+    of ``table`` in ``round_`` when given: a presence frame must not read the whole event)."""
     rows = Presence.objects.filter(event=event, seen_at__gte=timezone.now() - PRESENCE_TIMEOUT)
+    if table is not None:
+        seated = Seat.objects.filter(round=round_, table=table).values("participant_id")
+        rows = rows.filter(Q(participant_id__in=seated) | Q(user_id=table.host_id))
     return {
         "participants": set(
             rows.exclude(participant=None).values_list("participant_id", flat=True)
@@ -171,7 +170,8 @@ def presence_frame(*, event: Event, table_id: int) -> dict | None:
     if table is None:
         return None
     round_ = cafe.current_round if cafe else None
-    people = table_people(table=table, round_=round_, present=present_at(event=event))
+    present = present_at(event=event, table=table, round_=round_)
+    people = table_people(table=table, round_=round_, present=present)
     return {"type": "presence", "table": table_id, "people": people}
 
 
@@ -253,14 +253,25 @@ def _console_tables(event: Event, round_: Round | None, present: dict) -> list[d
     return tables
 
 
+def _share_cafe_lock(event: Event) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM cafes_cafe WHERE event_id = %s FOR SHARE", [event.pk])
+    else:  # SQLite: a write lock for the transaction, which serialises readers too
+        Cafe.objects.select_for_update().filter(event=event).first()
+
+
 def live_state(*, viewer: Viewer, table_id: int | None = None) -> dict:
     """Everything one viewer's page shows, with the cursor it is true at.
 
     Read under the café lock, so no update can commit between reading the cursor and
-    reading the rows: replaying from the cursor neither misses nor repeats anything.
+    reading the rows: replaying from the cursor neither misses nor repeats anything. On
+    PostgreSQL the lock is shared (``FOR SHARE``): it keeps writers out, as before, but many
+    sockets may read their state at once (a connect storm no longer queues them one by one).
     """
     with transaction.atomic():
-        cafe = Cafe.objects.select_for_update().filter(event=viewer.event).first()
+        _share_cafe_lock(viewer.event)
+        cafe = Cafe.objects.filter(event=viewer.event).first()
         cursor = (
             LiveUpdate.objects.filter(event=viewer.event).aggregate(last=Max("pk"))["last"] or 0
         )

@@ -102,8 +102,10 @@ def _forbidden(message: str = "You cannot do that here.") -> CafeError:
 
 
 def _save(obj) -> None:
+    # Foreign keys whose object the service already holds need no existence query each.
+    loaded = [f.name for f in obj._meta.concrete_fields if f.is_relation and f.is_cached(obj)]
     try:
-        obj.full_clean(validate_constraints=False)
+        obj.full_clean(exclude=loaded, validate_constraints=False)
     except ValidationError as error:
         messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
         raise CafeError("invalid", messages) from None
@@ -112,7 +114,13 @@ def _save(obj) -> None:
 
 def _lock_cafe(event: Event) -> Cafe:
     """Lock the event's café row for the rest of the transaction (see ``Cafe``)."""
-    cafe = Cafe.objects.select_for_update().filter(event=event).first()
+    # The current round comes in the same query (locking only the café row, not the round).
+    cafe = (
+        Cafe.objects.select_for_update(of=("self",))
+        .select_related("current_round")
+        .filter(event=event)
+        .first()
+    )
     if cafe is None:
         raise CafeError("not_started", "The café has not started yet.")
     return cafe
@@ -121,7 +129,7 @@ def _lock_cafe(event: Event) -> Cafe:
 def _current_round(cafe: Cafe) -> Round:
     if cafe.current_round_id is None:
         raise CafeError("not_started", "The café has not started yet.")
-    return Round.objects.get(pk=cafe.current_round_id)
+    return cafe.current_round
 
 
 def _open_round(cafe: Cafe) -> Round:
@@ -153,18 +161,22 @@ def _table_of_event(event: Event, table_id) -> Table:
 
 def _writable_table(viewer: Viewer, round_: Round, table_id=None) -> Table:
     """The table this viewer writes to: a participant's seat, or the table staff named."""
-    seated = _seated_table_id(viewer.participant, round_)
     if viewer.participant is not None:
-        if seated is None:
+        seat = (
+            Seat.objects.select_related("table")
+            .filter(round=round_, participant=viewer.participant)
+            .first()
+        )
+        if seat is None:
             raise _forbidden("You do not have a seat at a table in this round.")
-        table = Table.objects.get(pk=seated)
+        table = seat.table
         if table_id is not None and table_id != table.pk:
             raise _forbidden("You can only write at your own table.")
         return table
     if table_id is None:
         raise CafeError("invalid", "Say which table: the frame needs a table id.")
     table = _table_of_event(viewer.event, table_id)
-    if not can_write_at(viewer, table, seated):
+    if not can_write_at(viewer, table, None):
         raise _forbidden("Only the table's host or a facilitator can write at this table.")
     return table
 
@@ -371,6 +383,7 @@ def _seat_round(event: Event, round_: Round, strategy: str) -> None:
 def seat_round(*, viewer: Viewer, number: int, strategy: str = SeatingStrategy.ROTATE) -> Round:
     """Seat a round before it opens (the facilitator may then move people by hand)."""
     _require_run(viewer)
+    number = check_id(number, what="round number")
     _lock_cafe(viewer.event)
     round_ = Round.objects.filter(event=viewer.event, number=number).first()
     if round_ is None:
@@ -388,6 +401,11 @@ def seat_round(*, viewer: Viewer, number: int, strategy: str = SeatingStrategy.R
 def seat_newcomer(*, participant: Participant) -> Seat | None:
     """Give a participant who arrives after the start a seat at the emptiest table."""
     event = participant.event
+    current = Cafe.objects.filter(event=event).values("current_round_id")
+    seat = Seat.objects.filter(round_id__in=current, participant=participant).first()
+    if seat is not None:
+        # Already seated in the current round (every reconnect): no need for the café lock.
+        return seat
     cafe = Cafe.objects.select_for_update().filter(event=event).first()
     if cafe is None or cafe.current_round_id is None:
         return None
@@ -514,6 +532,7 @@ def open_round(
     not yet seated is seated first (``strategy``: rotate or back to the original tables)."""
     _require_run(viewer)
     minutes = check_minutes(minutes, allow_none=True)
+    number = check_id(number, what="round number")
     cafe = _lock_cafe(viewer.event)
     round_ = Round.objects.filter(event=viewer.event, number=number).first()
     if round_ is None:

@@ -1,10 +1,14 @@
 """Celery tasks of the events app: sending invitation emails outside the request."""
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 
 from events import services
 from events.models import Invitation, Participant, ParticipantStatus
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -40,3 +44,13 @@ def send_place_freed_email(self, participant_id: int) -> None:
     )
     if participant is not None:
         services.send_place_freed_email(participant=participant, site_url=settings.SITE_URL)
+
+
+@shared_task(acks_late=True)
+def purge_expired_participant_data() -> dict[str, int]:
+    """Nightly (``CELERY_BEAT_SCHEDULE``): delete participants' data of every series past
+    its retention period."""
+    deleted = services.purge_expired_participant_data()
+    if deleted:
+        logger.info("Retention: deleted participants' data of %s", deleted)
+    return deleted

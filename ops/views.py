@@ -1,10 +1,12 @@
 """The landing page and the health endpoint."""
 
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from ops.services import run_checks
+from ops.throttle import Throttled, check_allowed, client_address, record_attempt
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,3 +22,23 @@ async def healthz(request: HttpRequest) -> JsonResponse:
         "checks": {name: {"ok": c.ok, "detail": c.detail} for name, c in checks.items()},
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, with failed attempts limited per address and username."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        username = request.POST.get("username", "")[:150]
+        try:
+            check_allowed(scope="login", address=client_address(request), key=username)
+        except Throttled as throttled:
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, throttled.message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        username = self.request.POST.get("username", "")[:150]
+        record_attempt(scope="login", address=client_address(self.request), key=username)
+        return super().form_invalid(form)

@@ -8,6 +8,7 @@ in-memory channel layer and a Celery broker on the filesystem. Setting ``DATABAS
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -83,6 +84,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_POOL", default=True
+):
+    # Every websocket frame runs its database work in its own ``database_sync_to_async``
+    # call, which closes the connection afterwards; without a pool each frame paid for a
+    # new PostgreSQL connection (see docs/benchmarks.md). Django's docs advise a pool, not
+    # CONN_MAX_AGE, under ASGI. ``DATABASE_POOL_MAX`` bounds the connections per process.
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": env.int("DATABASE_POOL_MIN", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX", default=10),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10),
+        }
+    }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -103,9 +118,10 @@ if REDIS_URL:
                     }
                 ],
                 "prefix": env("CHANNEL_LAYER_PREFIX", default="bridgework"),
-                # A busy table must not drop news; the database resync covers what is lost.
-                "capacity": 1500,
-                "expiry": 30,
+                # A busy table must not drop news; the database resync covers what is lost
+                # (tests shrink these to make a slow client overflow quickly).
+                "capacity": env.int("CHANNEL_LAYER_CAPACITY", default=1500),
+                "expiry": env.int("CHANNEL_LAYER_EXPIRY", default=30),
             },
         }
     }
@@ -152,7 +168,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Retention: each series keeps participants' data for its ``retention_days``.
+    "purge-expired-participant-data": {
+        "task": "events.tasks.purge_expired_participant_data",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -162,6 +184,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# (attempts, seconds) per client address and key, see ops/throttle.py. Joining counts every
+# attempt per event, and is generous: a whole venue may share one address.
+RATE_LIMITS = {
+    "login": (env.int("RATE_LIMIT_LOGIN", default=10), 600),
+    "join": (env.int("RATE_LIMIT_JOIN", default=100), 600),
+    "join_code": (env.int("RATE_LIMIT_JOIN_CODE", default=20), 600),
+}
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -198,6 +227,11 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
     "base-uri 'self'; form-action 'self'; object-src 'none'"
 )
+
+# --- Live café ---------------------------------------------------------------------------------
+# A socket that sends nothing, not even a ping, for this long is closed and its presence
+# cleared (the reference client pings every 25 s). Tests shorten it.
+CAFES_HEARTBEAT_TIMEOUT = env.float("CAFES_HEARTBEAT_TIMEOUT", default=45)
 
 # The public address used in invitation emails and QR codes.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

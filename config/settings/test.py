@@ -27,3 +27,6 @@ if not REDIS_URL:
         "control_folder": str(VAR_DIR / "test-control"),
     }
     (VAR_DIR / "test-broker").mkdir(parents=True, exist_ok=True)
+
+# Tests share one client address; the rate-limit tests set their own small limits.
+RATE_LIMITS = dict.fromkeys(("login", "join", "join_code"), (100000, 600))

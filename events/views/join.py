@@ -14,6 +14,7 @@ from events.identity import forget_participant, participant_for, remember_partic
 from events.join_links import read_join_token
 from events.models import EventStatus, ParticipantStatus
 from events.services import JOINABLE
+from ops.throttle import Throttled, check_allowed, client_address, record_attempt
 
 CLOSED_MESSAGES = {
     EventStatus.DRAFT: "This event is not open for joining yet. Please try again later, or "
@@ -37,7 +38,14 @@ def join_start(request):
     """Type the event code (the landing page's form comes here)."""
     form = JoinCodeForm(request.GET if "code" in request.GET else None)
     if form.is_bound and form.is_valid():
+        address = client_address(request)
+        try:
+            check_allowed(scope="join_code", address=address)
+        except Throttled as throttled:
+            return _problem(request, throttled.message, status=429)
         event = selectors.event_by_code(form.cleaned_data["code"])
+        if event is None:
+            record_attempt(scope="join_code", address=address)  # guessing codes
         if event is not None:
             return redirect("events:join", code=event.code)
         form.add_error(
@@ -52,11 +60,22 @@ def _event_or_none(code: str):
     return selectors.event_by_code(code)
 
 
+def _guessed(request, code: str):
+    """A join link with an unknown code: counted like a wrong code on the landing page."""
+    address = client_address(request)
+    try:
+        check_allowed(scope="join_code", address=address)
+    except Throttled as throttled:
+        return _problem(request, throttled.message, status=429)
+    record_attempt(scope="join_code", address=address)
+    return _problem(request, "There is no event with this code. Check the link.", status=404)
+
+
 @never_cache
 def join(request, code: str):
     event = _event_or_none(code)
     if event is None:
-        return _problem(request, "There is no event with this code. Check the link.", status=404)
+        return _guessed(request, code)
     return _join_page(request, event, invitation=None)
 
 
@@ -64,7 +83,7 @@ def join(request, code: str):
 def join_invited(request, code: str, token: str):
     event = _event_or_none(code)
     if event is None:
-        return _problem(request, "There is no event with this code. Check the link.", status=404)
+        return _guessed(request, code)
     try:
         invitation = read_join_token(token=token, event=event)
     except EventsError as error:
@@ -78,6 +97,13 @@ def _join_page(request, event, *, invitation):
     if event.status not in JOINABLE:
         return _problem(request, CLOSED_MESSAGES[event.status], event=event, status=200)
     initial = {"contact_email": invitation.email} if invitation else {}
+    if request.method == "POST":
+        address = client_address(request)
+        try:
+            check_allowed(scope="join", address=address, key=event.code)
+        except Throttled as throttled:
+            return _problem(request, throttled.message, event=event, status=429)
+        record_attempt(scope="join", address=address, key=event.code)
     form = JoinForm(request.POST or None, event=event, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

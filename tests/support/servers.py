@@ -199,3 +199,62 @@ def wait_until(predicate, *, timeout: float = 60, interval: float = 0.2, message
             return result
         time.sleep(interval)
     raise AssertionError(message or f"condition not met within {timeout}s")
+
+
+@dataclass
+class RedisServer:
+    """A private redis-server on its own port, for tests that kill and restart Redis (never
+    the shared one other tests use)."""
+
+    program: str
+    port: int
+    log: Path
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [
+                    self.program,
+                    "--bind",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--maxmemory-policy",
+                    "noeviction",
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not listen:\n{self.log.read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: everything in memory (groups, queues) is lost."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+
+@contextmanager
+def redis_server(program: str, tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(program, free_port(), tmp_path / "redis.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()

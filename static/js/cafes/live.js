@@ -165,6 +165,13 @@ export class LiveConnection {
         this.settle(frame.client_id, true, frame);
         break;
       case "error":
+        if (frame.code === "unavailable" && this.outbox.has(frame.client_id)) {
+          // The server lost its database for a moment and stored nothing: send the same
+          // write again shortly (its client_id makes a double send harmless).
+          const { frame: write } = this.outbox.get(frame.client_id);
+          window.setTimeout(() => this.sendRaw(write), 2000);
+          break;
+        }
         if (!this.settle(frame.client_id, false, frame)) this.handlers.onError?.(frame);
         break;
       case "pong":

@@ -1,0 +1,390 @@
+"""Load benchmark of the live café: N websocket participants at T tables, each posting notes
+at a steady rate, against the real ASGI server on PostgreSQL and Redis; then the same load
+against ``bench/relay_asgi.py`` (the same channel layer, no database, no auth) as a baseline.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_live \\
+    REDIS_URL=redis://127.0.0.1:6379/6 \\
+    .venv/bin/python bench/live.py --participants 1000 --tables 250 --duration 30
+
+The event is made through the services (``join_event``, ``start_cafe``, ``open_round``);
+each participant's browser session is a real Django session carrying who they are, sent
+as the ``sessionid`` cookie. Every note's send-to-arrival time is measured at every other
+seat of its table, and its ack at its author. The last line printed is a JSON summary.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+
+from bench.loadclient import free_port, run_load
+
+
+def _refuse(message: str) -> None:
+    print(f"bench/live.py: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def _server_env(prefix: str, settings_module: str, extra: dict[str, str]) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "SECRET_KEY": os.environ["SECRET_KEY"],
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "CHANNEL_LAYER_PREFIX": prefix,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
+def _ensure_database(url: str) -> None:
+    """Create the benchmark's database if it does not exist yet (never drops anything)."""
+    import environ
+    import psycopg
+
+    config = environ.Env.db_url_config(url)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        _refuse("DATABASE_URL must point at PostgreSQL (the benchmark measures the real stack).")
+    admin = psycopg.connect(
+        host=config["HOST"] or "127.0.0.1",
+        port=config["PORT"] or 5432,
+        user=config["USER"] or "postgres",
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    with admin:
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def make_event(participants: int, tables: int) -> dict:
+    """An open Explore event with everyone joined, seated for round 1 and the round open.
+
+    Returns the slug and, per seat, the session cookie and table id."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from cafes import services as cafe_services
+    from cafes.models import Seat
+    from cafes.permissions import Viewer
+    from events import services as event_services
+    from events.identity import remember_participant
+    from events.models import EventStatus, Stage
+    from events.permissions import staff_roles
+
+    call_command("migrate", verbosity=0, interactive=False)
+    run = uuid.uuid4().hex[:8]
+    owner = get_user_model().objects.create_user(username=f"bench-{run}", password=None)
+    series = event_services.create_series(title=f"Bench {run}", created_by=owner)
+    starts = timezone.now()
+    size = max(2, min(12, -(-participants // tables)))
+    event = event_services.create_event(
+        series=series,
+        stage=Stage.EXPLORE,
+        title=f"Load {participants} at {tables}",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        capacity=participants,
+        table_size=size,
+    )
+    for status in (EventStatus.SCHEDULED, EventStatus.LIVE):
+        event = event_services.transition_event(event=event, to=status, by=owner)
+    people = [
+        event_services.join_event(event=event, pseudonym=f"Seat {n}", role_code="", consent=True)
+        for n in range(participants)
+    ]
+    facilitator = Viewer(event=event, user=owner, roles=frozenset(staff_roles(owner, event)))
+    cafe_services.start_cafe(viewer=facilitator)
+    cafe_services.open_round(viewer=facilitator, number=1, minutes=240)
+    table_of = dict(
+        Seat.objects.filter(round__event=event, round__number=1).values_list(
+            "participant_id", "table_id"
+        )
+    )
+    seats = []
+    for participant in people:
+        session = SessionStore()
+        remember_participant(session, participant)
+        session.save()
+        seats.append(
+            {
+                "cookie": session.session_key,
+                "participant": participant.pk,
+                "table": table_of[participant.pk],
+            }
+        )
+    return {"slug": event.slug, "seats": seats, "tables": len(set(table_of.values()))}
+
+
+class CafeProtocol:
+    """The café protocol (docs/protocol.md) as the load client speaks it."""
+
+    def __init__(self, port: int, slug: str, seats: list[dict]) -> None:
+        self.port, self.slug, self.seats = port, slug, seats
+
+    def url(self, seat: int) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws/events/{self.slug}/live/"
+
+    def headers(self, seat: int) -> dict[str, str]:
+        return {
+            "Cookie": f"sessionid={self.seats[seat]['cookie']}",
+            "Origin": f"http://127.0.0.1:{self.port}",
+        }
+
+    def table_of(self, seat: int) -> int:
+        return self.seats[seat]["table"]
+
+    def note_frame(self, seat: int, client_id: str, text: str) -> str:
+        return json.dumps(
+            {"type": "note.post", "client_id": client_id, "text": text, "kind": "idea"}
+        )
+
+    async def on_open(self, ws, seat: int) -> None:
+        # Like the reference client: a ping every 20 s, or the server's heartbeat watchdog
+        # closes a socket that stays silent while the others connect.
+        self._keepalives = getattr(self, "_keepalives", set())
+        task = asyncio.create_task(self._keepalive(ws))
+        self._keepalives.add(task)
+        task.add_done_callback(self._keepalives.discard)
+        await ws.send(json.dumps({"type": "hello", "last_update_id": None}))
+        while True:
+            frame = json.loads(await ws.recv())
+            if frame.get("type") == "synced":
+                return
+
+    @staticmethod
+    async def _keepalive(ws) -> None:
+        with contextlib.suppress(Exception):
+            while True:
+                await asyncio.sleep(20)
+                await ws.send(json.dumps({"type": "ping"}))
+
+    def read(self, frame: dict, seat: int) -> tuple[str, str] | None:
+        if frame.get("type") == "ack":
+            return ("ack", frame["client_id"])
+        if frame.get("type") == "update" and frame.get("kind") == "note":
+            note = frame["payload"]["note"]
+            if note["participant"] == self.seats[seat]["participant"]:
+                return None  # the author's own copy; the ack measures the author's side
+            return ("note", note["client_id"])
+        return None
+
+
+class RelayProtocol:
+    """The baseline: a frame sent to ``/ws/relay/<table>/`` comes back to every seat there,
+    the sender's own copy being its ack."""
+
+    def __init__(self, port: int, seats: list[dict]) -> None:
+        self.port, self.seats = port, seats
+
+    def url(self, seat: int) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws/relay/{self.seats[seat]['table']}/"
+
+    def headers(self, seat: int) -> dict[str, str]:
+        return {}
+
+    def table_of(self, seat: int) -> int:
+        return self.seats[seat]["table"]
+
+    def note_frame(self, seat: int, client_id: str, text: str) -> str:
+        return json.dumps({"client_id": client_id, "text": text})
+
+    async def on_open(self, ws, seat: int) -> None:
+        return None
+
+    def read(self, frame: dict, seat: int) -> tuple[str, str] | None:
+        return ("note", frame["client_id"])
+
+
+class Server:
+    """uvicorn on loopback, as ``scripts/serve.sh`` runs it (plus ``--workers``)."""
+
+    def __init__(self, app: str, workers: int, env: dict[str, str], log: Path) -> None:
+        self.port = free_port()
+        self.log = log
+        self.workers = workers
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [
+                    str(BIN / "uvicorn"),
+                    app,
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    str(workers),
+                    "--log-level",
+                    "warning",
+                    "--backlog",
+                    "4096",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def wait_ready(self, path: str | None) -> None:
+        import socket
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited:\n{self.log.read_text(errors='replace')}")
+            try:
+                if path:
+                    urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=2)
+                else:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                time.sleep(1.0 if self.workers > 1 else 0.2)  # let every worker boot
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("server did not start within 60 s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+
+
+def _throughput(result: dict) -> float:
+    return result["deliveries_received"] / max(result["active_s"], 1e-9)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=1000)
+    parser.add_argument("--tables", type=int, default=250)
+    parser.add_argument("--duration", type=float, default=30)
+    parser.add_argument(
+        "--rate", type=float, default=0.1, help="notes per second per participant (0.1)"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--drain", type=float, default=10, help="seconds to wait after sending")
+    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="run the server under py-spy and write collapsed stacks (py-spy raw format) to FILE",
+    )
+    args = parser.parse_args()
+
+    database_url = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not database_url or not redis_url:
+        _refuse(
+            "set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark measures the real "
+            "stack, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_live "
+            "REDIS_URL=redis://127.0.0.1:6379/6"
+        )
+    if not redis_url.startswith("redis"):
+        _refuse("REDIS_URL must be a redis:// URL")
+    _ensure_database(database_url)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    # The sessions made here are read by the server: both must sign with the same key.
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + uuid.uuid4().hex * 2)
+    started = time.perf_counter()
+    event = make_event(args.participants, args.tables)
+    setup_s = time.perf_counter() - started
+    print(
+        f"event {event['slug']}: {args.participants} participants at {event['tables']} tables "
+        f"(set up in {setup_s:.1f} s)",
+        file=sys.stderr,
+    )
+    logs = ROOT / "var" / "bench"
+    logs.mkdir(parents=True, exist_ok=True)
+    prefix = f"bench-{uuid.uuid4().hex[:8]}"
+    load = {"participants": args.participants, "duration": args.duration, "rate": args.rate}
+
+    env = _server_env(prefix, "config.settings.production", {})
+    server = Server("config.asgi:application", args.workers, env, logs / "live-server.log")
+    spy = None
+    try:
+        server.wait_ready("/healthz")
+        if args.profile:
+            spy = subprocess.Popen(
+                [
+                    str(BIN / "py-spy"),
+                    "record",
+                    "--subprocesses",
+                    "--format",
+                    "raw",
+                    "--output",
+                    args.profile,
+                    "--pid",
+                    str(server.process.pid),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        ours = asyncio.run(
+            run_load(CafeProtocol(server.port, event["slug"], event["seats"]), **load)
+        )
+    finally:
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(60)
+        server.stop()
+    print(f"bridgework: {json.dumps(ours)}", file=sys.stderr)
+
+    baseline = None
+    if not args.skip_baseline:
+        env = _server_env(prefix + "-relay", "config.settings.production", {})
+        relay = Server("bench.relay_asgi:application", args.workers, env, logs / "relay.log")
+        try:
+            relay.wait_ready(None)
+            baseline = asyncio.run(run_load(RelayProtocol(relay.port, event["seats"]), **load))
+        finally:
+            relay.stop()
+        print(f"baseline: {json.dumps(baseline)}", file=sys.stderr)
+
+    summary = {
+        **ours,
+        "tables": event["tables"],
+        "rate_per_participant": args.rate,
+        "workers": args.workers,
+        "baseline_ratio": round(_throughput(ours) / _throughput(baseline), 3) if baseline else None,
+        "baseline": {
+            k: baseline[k]
+            for k in ("deliveries_received", "deliveries_expected", "p50_ms", "p99_ms", "max_ms")
+        }
+        if baseline
+        else None,
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
