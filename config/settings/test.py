@@ -13,6 +13,14 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "test-media"
+import os  # noqa: E402
+
+if os.environ.get("TEST_DATABASE_POOL") != "1":
+    # The pytest process runs many event loops and threads, one test after another; a pool
+    # shared across them can be left holding connections a finished test's threads took.
+    # Server subprocesses (tests/support/servers.py) set TEST_DATABASE_POOL=1 and so run
+    # with the pool, as in production.
+    DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Subprocess servers in integration tests must see the test database, so it is a file.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

@@ -8,7 +8,7 @@ import pytest
 
 from cafes.models import Note, NoteKind, Round, Table
 from cafes.permissions import Viewer
-from events.models import StaffRole, Stage
+from events.models import EventStatus, StaffRole, Stage
 from events.permissions import staff_roles
 from openspace import services
 from tests.factories import (
@@ -50,7 +50,12 @@ class Connect:
 
 
 def make_connect(series=None, *, people: int = 4) -> Connect:
-    event = EventFactory(series=series or SeriesFactory(), stage=Stage.CONNECT, title="Connect")
+    event = EventFactory(
+        series=series or SeriesFactory(),
+        stage=Stage.CONNECT,
+        title="Connect",
+        status=EventStatus.SCHEDULED,
+    )
     participants = [
         ParticipantFactory(event=event, role_code=code, pseudonym=f"Person{i}")
         for i, code in enumerate(["BP", "CE", "SW", "FC", "BP", "CE"][:people])
@@ -134,7 +139,9 @@ def make_series() -> SeriesSetup:
     )
     for event in (explore_bp, explore_ce):
         build_themes(event=event)
-    create = EventFactory(series=series, stage=Stage.CREATE, title="Create")
+    create = EventFactory(
+        series=series, stage=Stage.CREATE, title="Create", status=EventStatus.SCHEDULED
+    )
     people = [
         ParticipantFactory(event=create, role_code=code, pseudonym=f"Maker{i}")
         for i, code in enumerate(["BP", "CE", "SW", "FC"])

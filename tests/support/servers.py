@@ -43,6 +43,7 @@ def subprocess_env(**extra: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "REDIS_URL": settings.REDIS_URL,
         "PYTHONUNBUFFERED": "1",
+        "TEST_DATABASE_POOL": "1",  # servers use the connection pool, as in production
     }
     env.update(extra)
     return env
