@@ -32,6 +32,9 @@ MAX_FRAME_BYTES = 8 * 1024
 REPLAY_LIMIT = 200
 # A client further behind than this gets a fresh ``state`` instead of a long replay.
 REPLAY_MAX_BEHIND = 2000
+# Staff sockets hear of every note at every table; they read what is new from the database
+# at most this often (one read per batch instead of one per note: cafes/ordering.py).
+STAFF_BATCH_SECONDS = 0.1
 FORBIDDEN = 4403
 # Closed by the heartbeat watchdog: nothing heard from the client for too long.
 GONE_QUIET = 4408
@@ -132,6 +135,10 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         self.table_id: int | None = None
         self.groups_joined: set[str] = set()
         self.heard_at = time.monotonic()
+        # Catching up, a fresh state and the staff batch task never interleave.
+        self.sync_lock = asyncio.Lock()
+        self.staff_news_waiting = False
+        self.staff_batch: asyncio.Task | None = None
         await self.accept()
         self.watchdog = asyncio.create_task(self._watch_heartbeat())
         await self._join(group_name("event", self.viewer.event.pk))
@@ -146,9 +153,9 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if getattr(self, "viewer", None) is None:
             return
-        watchdog = getattr(self, "watchdog", None)
-        if watchdog is not None and watchdog is not asyncio.current_task():
-            watchdog.cancel()
+        for task in (getattr(self, "watchdog", None), getattr(self, "staff_batch", None)):
+            if task is not None and task is not asyncio.current_task():
+                task.cancel()
         with contextlib.suppress(Exception):
             # Best effort: a dead database or Redis must not keep the socket from closing
             # (presence also expires on its own after PRESENCE_TIMEOUT).
@@ -248,6 +255,10 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             await self._send_state()
 
     async def _hello(self, frame: dict) -> None:
+        async with self.sync_lock:
+            await self._hello_locked(frame)
+
+    async def _hello_locked(self, frame: dict) -> None:
         last = frame.get("last_update_id")
         table = frame.get("table_id")
         if table is not None and (not isinstance(table, int) or not can_watch(self.viewer)):
@@ -258,17 +269,17 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             self.focus_table = table
             await self._announce_presence(table)
         if last is None:
-            await self._send_state()
+            await self._send_state_locked()
         elif isinstance(last, bool) or not isinstance(last, int) or last < 0:
             await self._error("malformed", "last_update_id must be a whole number.", frame)
             return
         else:
             newest = await in_db_thread(self._newest_id)()
             if last > newest or newest - last > REPLAY_MAX_BEHIND:
-                await self._send_state()
+                await self._send_state_locked()
             else:
                 self.sent_upto = last
-                await self._catch_up()
+                await self._catch_up_locked()
         await self.send_json({"type": "synced", "last_update_id": self.sent_upto})
 
     # --- news from the channel layer ------------------------------------------------------
@@ -283,19 +294,40 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             logger.warning("Database unavailable while catching up", exc_info=True)
 
     async def _news(self, message: dict) -> None:
-        frame = message.get("frame")
-        if (
-            frame is not None
-            and message.get("prev") == self.sent_upto
-            and frame["kind"] not in RESYNC_KINDS
-            and (can_watch(self.viewer) or frame["table"] == self.table_id)
-        ):
-            # Nothing this socket may see lies between its cursor and this update: send the
-            # frame as it came, without reading the database (see cafes/news.py).
-            await self.send_json(frame)
-            self.sent_upto = message["id"]
+        if can_watch(self.viewer):
+            self._staff_news()
             return
-        await self._catch_up()
+        frame = message.get("frame")
+        async with self.sync_lock:
+            if (
+                frame is not None
+                and message.get("prev") == self.sent_upto
+                and frame["kind"] not in RESYNC_KINDS
+                and frame["table"] == self.table_id
+            ):
+                # Nothing this socket may see lies between its cursor and this update: send
+                # the frame as it came, without reading the database (see cafes/news.py).
+                await self.send_json(frame)
+                self.sent_upto = message["id"]
+                return
+            await self._catch_up_locked()
+
+    def _staff_news(self) -> None:
+        """Staff see every table: gather the doorbells of ``STAFF_BATCH_SECONDS`` and read
+        what is new once (``cafes.ordering``: only up to where every write has committed)."""
+        self.staff_news_waiting = True
+        if self.staff_batch is None or self.staff_batch.done():
+            self.staff_batch = asyncio.create_task(self._staff_catch_up())
+
+    async def _staff_catch_up(self) -> None:
+        while self.staff_news_waiting:
+            await asyncio.sleep(STAFF_BATCH_SECONDS)
+            self.staff_news_waiting = False
+            try:
+                await self._catch_up()
+            except DatabaseError:
+                logger.warning("Database unavailable while catching up", exc_info=True)
+                return
 
     async def live_presence(self, message: dict) -> None:
         frame = message["frame"]
@@ -303,7 +335,13 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(frame)
 
     async def _catch_up(self) -> None:
+        async with self.sync_lock:
+            await self._catch_up_locked()
+
+    async def _catch_up_locked(self) -> None:
         """Send every visible update after ``sent_upto``, in order, from the database."""
+        if self.sent_upto is None:
+            return
         while True:
             updates = await in_db_thread(selectors.updates_after)(
                 viewer=self.viewer, after=self.sent_upto, table_id=self.table_id, limit=REPLAY_LIMIT
@@ -316,7 +354,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
                         # so no fresh state is needed (a connect storm stays cheap).
                         self.sent_upto = update.pk
                         continue
-                    await self._send_state()
+                    await self._send_state_locked()
                     break
                 await self.send_json(selectors.update_frame(update))
                 self.sent_upto = update.pk
@@ -332,6 +370,10 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def _send_state(self) -> None:
+        async with self.sync_lock:
+            await self._send_state_locked()
+
+    async def _send_state_locked(self) -> None:
         """A fresh view (after the table may have changed); updates continue after its cursor."""
         await self._follow_table(await in_db_thread(self._seat_table)())
         state = await in_db_thread(selectors.live_state)(

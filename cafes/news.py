@@ -1,13 +1,15 @@
 """Live news: the ``LiveUpdate`` log written inside a service's transaction, and the
 channel-layer doorbell rung only after that transaction commits.
 
-The doorbell says "update N exists". For a table's news it also carries the update's frame
-and ``prev``, the id of the update its listeners saw just before it (computed under the café
-lock, so exact): a socket whose cursor is exactly ``prev`` sends the frame on as it is, with
-no database read; any other socket (a gap: a lost, late or reordered doorbell) reads what it
-may see from the database. So a lost or reordered message can still never lose or duplicate
-anything (the database is the source of truth), and the common case costs one write per
-note instead of one read per seat (docs/benchmarks.md).
+The doorbell says "update N exists". For a table's news, the doorbell to the table's seats
+also carries the update's frame and ``prev``, the id of the update those seats saw just
+before it (computed under the table's lock, so exact: ``cafes/ordering.py``): a socket
+whose cursor is exactly ``prev`` sends the frame on as it is, with no database read; any
+other socket (a gap: a lost, late or reordered doorbell) reads what it may see from the
+database. Staff sockets, who see every table, always read from the database, in batches.
+So a lost or reordered message can still never lose or duplicate anything (the database is
+the source of truth), and the common case costs one write per note instead of one read per
+seat (docs/benchmarks.md).
 """
 
 import logging
@@ -34,11 +36,11 @@ PREV_WINDOW = 5000
 def record(*, event: Event, kind: str, payload: dict, table: Table | None = None) -> LiveUpdate:
     """Log news for the event (or one table) and ring the doorbell once the write commits.
 
-    Must be called inside the service's transaction, after locking the café row, so ids are
-    committed in order.
+    Must be called inside the service's transaction, after taking the locks of
+    ``cafes.ordering``, so ids are committed in order.
     """
     update = LiveUpdate.objects.create(event=event, table=table, kind=kind, payload=payload)
-    prev = _previous(update) if update.table_id is not None else {}
+    prev = _previous(update) if update.table_id is not None else None
     transaction.on_commit(
         partial(
             ring,
@@ -47,7 +49,6 @@ def record(*, event: Event, kind: str, payload: dict, table: Table | None = None
             id=update.pk,
             prev=prev,
             frame=frame_of(update),
-            private=table is not None and table.closed_to_staff,
         )
     )
     return update
@@ -81,14 +82,14 @@ def frame_of(update: LiveUpdate) -> dict:
     }
 
 
-def _previous(update: LiveUpdate) -> dict[str, int | None]:
-    """The id of the update seen just before this one by the table's seats (their table's
-    news and the event's own) and by staff (everything), within ``PREV_WINDOW``."""
+def _previous(update: LiveUpdate) -> int | None:
+    """The id of the update the table's seats saw just before this one (their table's news
+    and the event's own), within ``PREV_WINDOW``."""
     earlier = LiveUpdate.objects.filter(
         event_id=update.event_id, pk__lt=update.pk, pk__gte=update.pk - PREV_WINDOW
     )
     at_table = Q(table__isnull=True) | Q(table_id=update.table_id)
-    return earlier.aggregate(table=Max("pk", filter=at_table), staff=Max("pk"))
+    return earlier.filter(at_table).aggregate(last=Max("pk"))["last"]
 
 
 def groups_for(*, event_id: int, table_id: int | None) -> list[str]:
@@ -102,24 +103,21 @@ def ring(
     event_id: int,
     table_id: int | None,
     id: int,
-    prev: dict | None = None,
+    prev: int | None = None,
     frame: dict | None = None,
-    private: bool = False,
 ) -> None:
     """Tell every socket that may see update ``id`` about it (runs after commit).
 
-    A staff-free table's frames never go to the staff group: staff sockets are only told to
-    catch up from the database, which leaves out what the table has not shared."""
-    if table_id is None or not prev:
+    Only the table's seats get the frame itself; staff sockets are told to catch up from
+    the database, which also leaves out what a staff-free table has not shared."""
+    if table_id is None or frame is None:
         send(groups_for(event_id=event_id, table_id=table_id), {"type": "live.news", "id": id})
         return
-    for group, key in (
-        (group_name("table", table_id), "table"),
-        (group_name("staff", event_id), "staff"),
-    ):
-        shown = None if private and key == "staff" else frame
-        message = {"type": "live.news", "id": id, "prev": prev[key], "frame": shown}
-        send([group], message)
+    send(
+        [group_name("table", table_id)],
+        {"type": "live.news", "id": id, "prev": prev, "frame": frame},
+    )
+    send([group_name("staff", event_id)], {"type": "live.news", "id": id})
 
 
 def send(groups: list[str], message: dict) -> None:

@@ -7,10 +7,11 @@ hidden, merged or withdrawn notes.
 
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from cafes import ordering
 from cafes.models import (
     Cafe,
     ChatMessage,
@@ -101,13 +102,15 @@ def updates_after(*, viewer: Viewer, after: int, table_id: int | None, limit: in
     """The live updates this viewer may see with an id above ``after``, oldest first.
 
     Staff see every update of the event; a participant sees the event's own news and that
-    of the table they sit at (``table_id``).
+    of the table they sit at (``table_id``). Staff, who see every table, read only up to
+    the id below which every write has committed (``cafes.ordering``).
     """
     updates = LiveUpdate.objects.filter(event=viewer.event, pk__gt=after)
     if not can_watch(viewer):
         updates = updates.filter(Q(table__isnull=True) | Q(table_id=table_id))
     else:
         updates = updates.filter(Q(table__isnull=True) | SHARED_WITH_STAFF)
+        updates = updates.filter(pk__lte=ordering.settled_upto(viewer.event))
     return list(updates.order_by("pk")[:limit])
 
 
@@ -253,25 +256,23 @@ def _console_tables(event: Event, round_: Round | None, present: dict) -> list[d
     return tables
 
 
-def _share_cafe_lock(event: Event) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM cafes_cafe WHERE event_id = %s FOR SHARE", [event.pk])
-    else:  # SQLite: a write lock for the transaction, which serialises readers too
-        Cafe.objects.select_for_update().filter(event=event).first()
-
-
 def live_state(*, viewer: Viewer, table_id: int | None = None) -> dict:
     """Everything one viewer's page shows, with the cursor it is true at.
 
-    Read under the café lock, so no update can commit between reading the cursor and
-    reading the rows: replaying from the cursor neither misses nor repeats anything. On
-    PostgreSQL the lock is shared (``FOR SHARE``): it keeps writers out, as before, but many
-    sockets may read their state at once (a connect storm no longer queues them one by one).
+    Read under the locks of ``cafes.ordering``, so no update this viewer may see can commit
+    between reading the cursor and reading the rows: replaying from the cursor neither
+    misses nor repeats anything. A participant shares the café row and their table's row
+    (many read at once; only their table's and the event's writers wait); staff, who see
+    every table, hold the café row for the read, which waits out every table write.
     """
     with transaction.atomic():
-        _share_cafe_lock(viewer.event)
-        cafe = Cafe.objects.filter(event=viewer.event).first()
+        if can_watch(viewer):
+            cafe = ordering.hold_event(viewer.event)
+        else:
+            cafe = ordering.share_event(viewer.event)
+            seated = table_id_for(viewer=viewer)
+            if seated is not None:
+                ordering.share_table(seated)
         cursor = (
             LiveUpdate.objects.filter(event=viewer.event).aggregate(last=Max("pk"))["last"] or 0
         )

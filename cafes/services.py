@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from cafes import news, seating
+from cafes import news, ordering, seating
 from cafes.checks import (
     check_client_id,
     check_id,
@@ -113,17 +113,20 @@ def _save(obj) -> None:
 
 
 def _lock_cafe(event: Event) -> Cafe:
-    """Lock the event's café row for the rest of the transaction (see ``Cafe``)."""
-    # The current round comes in the same query (locking only the café row, not the round).
-    cafe = (
-        Cafe.objects.select_for_update(of=("self",))
-        .select_related("current_round")
-        .filter(event=event)
-        .first()
-    )
+    """An event write: hold the café row for the rest of the transaction (``ordering``)."""
+    return ordering.lock_event(event)
+
+
+def _lock_my_table(viewer: Viewer, table_id=None) -> tuple[Round, Table]:
+    """A table write (``ordering``): share the café row, then hold the row of the table the
+    viewer writes at in the open round. Writes at other tables go on side by side."""
+    cafe = ordering.share_event(viewer.event)
     if cafe is None:
-        raise CafeError("not_started", "The café has not started yet.")
-    return cafe
+        raise CafeError("not_started", ordering.NOT_STARTED)
+    round_ = _open_round(cafe)
+    table = _writable_table(viewer, round_, table_id)
+    ordering.lock_table(table.pk)
+    return round_, table
 
 
 def _current_round(cafe: Cafe) -> Round:
@@ -475,7 +478,6 @@ def choose_table(*, viewer: Viewer, table_id: int) -> Seat:
 
 
 def _table_privacy_news(table: Table) -> None:
-    Cafe.objects.select_for_update().filter(event_id=table.event_id).first()
     news.record(
         event=table.event,
         table=table,
@@ -489,6 +491,7 @@ def set_staff_free(*, table: Table, staff_free: bool) -> Table:
     """Make a table a staff-free space, where staff cannot read the notes until the group
     shares them. It can be made ordinary again only while nothing has been written there,
     so nobody's words are shown to staff without the group choosing to share them."""
+    ordering.hold_event(table.event)  # an event write: who may read the table changes
     table = Table.objects.select_for_update().get(pk=table.pk)
     if table.staff_free == staff_free:
         return table
@@ -508,6 +511,7 @@ def set_staff_free(*, table: Table, staff_free: bool) -> Table:
 def share_table(*, table: Table) -> Table:
     """A staff-free group chooses to share its notes: from now on staff, the harvest and
     reports can read them. Sharing cannot be undone."""
+    ordering.hold_event(table.event)  # an event write: who may read the table changes
     table = Table.objects.select_for_update().get(pk=table.pk)
     if not table.staff_free or table.shared_at is not None:
         return table
@@ -656,6 +660,17 @@ def _note_for(viewer: Viewer, note_id) -> Note:
     return note
 
 
+def _lock_note_table(viewer: Viewer, note: Note) -> Cafe:
+    """A table write on an existing note: lock its table (``ordering``), then read the note
+    again, since a host may have hidden or merged it in the meantime."""
+    cafe = ordering.share_event(viewer.event)
+    if cafe is None:
+        raise CafeError("not_started", ordering.NOT_STARTED)
+    ordering.lock_table(note.table_id)
+    note.refresh_from_db(fields=["status", "text", "kind", "tags"])
+    return cafe
+
+
 @transaction.atomic
 def post_note(
     *, viewer: Viewer, text: str, kind: str, client_id, table_id: int | None = None
@@ -664,12 +679,13 @@ def post_note(
     client_id = check_client_id(client_id)
     text = check_text(text, what="note")
     kind = check_kind(kind)
-    cafe = _lock_cafe(viewer.event)
     existing = Note.objects.filter(event=viewer.event, client_id=client_id).first()
     if existing is not None:
+        # A retry (even after the round closed) gets what the first attempt stored. Two
+        # attempts at once: the second waits on the table's lock, then the unique index
+        # refuses it and the client's retry lands here.
         return _same_author_or_refuse(viewer, existing)
-    round_ = _open_round(cafe)
-    table = _writable_table(viewer, round_, table_id)
+    round_, table = _lock_my_table(viewer, table_id)
     note = Note(
         event=viewer.event,
         round=round_,
@@ -689,10 +705,10 @@ def edit_note(*, viewer: Viewer, note_id: int, text: str, kind: str | None = Non
     """The author rewrites their own note while the round is open."""
     text = check_text(text, what="note")
     kind = check_kind(kind) if kind is not None else None
-    cafe = _lock_cafe(viewer.event)
     note = _note_for(viewer, note_id)
     if not _is_author(viewer, note):
         raise _forbidden("Only the person who wrote a note can change it.")
+    cafe = _lock_note_table(viewer, note)
     if note.status != NoteStatus.VISIBLE:
         raise CafeError("note_gone", "This note has been withdrawn or hidden.")
     if note.round_id != _open_round(cafe).pk:
@@ -711,10 +727,10 @@ def edit_note(*, viewer: Viewer, note_id: int, text: str, kind: str | None = Non
 def withdraw_note(*, viewer: Viewer, note_id: int) -> Note:
     """The author takes their note back, at any time: it disappears from every screen and
     from the harvest."""
-    _lock_cafe(viewer.event)
     note = _note_for(viewer, note_id)
     if not _is_author(viewer, note):
         raise _forbidden("Only the person who wrote a note can withdraw it.")
+    _lock_note_table(viewer, note)
     if note.status == NoteStatus.WITHDRAWN:
         return note
     note.status = NoteStatus.WITHDRAWN

@@ -19,6 +19,11 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+def require_postgres() -> None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        missing("DATABASE_URL does not point at PostgreSQL")
+
+
 def require_postgres_and_redis() -> None:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         missing("DATABASE_URL does not point at PostgreSQL")

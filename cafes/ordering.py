@@ -1,0 +1,85 @@
+"""The order of the café's live updates, and the row locks that keep it.
+
+Every socket replays the ``LiveUpdate`` log from a cursor ("everything I may see after id
+N"), so an update it may see must never commit after a higher id it has already read.
+Writes lock rows so that this holds, in two sizes:
+
+* A **table write** (a participant's note posted, edited or withdrawn) locks its table's
+  row and *shares* the café row. Writes at different tables run side by side; writes at
+  one table, and writes of the event, are ordered against each other.
+* An **event write** (rounds, seating, the phase, broadcasts, chat, moderation…) locks the
+  café row outright, so it waits for every table write in flight and stops new ones.
+
+A participant sees their own table's news and the event's. Both kinds commit in id order,
+so a participant's socket reads past its cursor without any lock. Staff see every table,
+whose writes commit side by side: before reading past their cursor they take the café row
+for a moment, which waits out the table writes in flight, and read only up to the newest
+id at that moment (``settled_upto``).
+
+The doorbell's ``prev`` (``cafes/news.py``) is exact for a table's seats for the same
+reason; staff sockets get no ``prev`` and read from the database (batched).
+
+SQLite runs one write transaction at a time, so ids commit in order there without locks:
+``select_for_update`` is a no-op on it and the shared lock is skipped.
+
+Lock order, everywhere: the café row, then a table row (never the reverse), so table
+writes, readers and event writes cannot deadlock.
+"""
+
+from django.db import connection, transaction
+from django.db.models import Max
+
+from cafes.errors import CafeError
+from cafes.models import Cafe, LiveUpdate, Table
+from events.models import Event
+
+NOT_STARTED = "The café has not started yet."
+
+
+def lock_event(event: Event) -> Cafe:
+    """An event write: hold the café row for the rest of the transaction (with its round)."""
+    cafe = hold_event(event)
+    if cafe is None:
+        raise CafeError("not_started", NOT_STARTED)
+    return cafe
+
+
+def hold_event(event: Event) -> Cafe | None:
+    """``lock_event`` for writes that may come before the café starts (then: ``None``)."""
+    return (
+        Cafe.objects.select_for_update(of=("self",))
+        .select_related("current_round")
+        .filter(event=event)
+        .first()
+    )
+
+
+def share_event(event: Event) -> Cafe | None:
+    """A table write or a reader: share the café row (event writes wait, others do not).
+    ``None`` before the café starts."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM cafes_cafe WHERE event_id = %s FOR SHARE", [event.pk])
+    return Cafe.objects.select_related("current_round").filter(event=event).first()
+
+
+def lock_table(table_id: int) -> Table | None:
+    """A table write, after ``share_event``: hold the table's row for the transaction."""
+    return Table.objects.select_for_update(of=("self",)).filter(pk=table_id).first()
+
+
+def share_table(table_id: int) -> None:
+    """A reader of one table, after ``share_event``: keep that table's writers out."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM cafes_table WHERE id = %s FOR SHARE", [table_id])
+
+
+def settled_upto(event: Event) -> int:
+    """The newest update id below which every write of the event has committed.
+
+    Staff read only up to it. Taking the café row waits for the table writes in flight
+    (which share it); once it is released, every later write gets a higher id."""
+    with transaction.atomic():
+        Cafe.objects.select_for_update().filter(event=event).values_list("pk").first()
+        return LiveUpdate.objects.filter(event=event).aggregate(last=Max("pk"))["last"] or 0
