@@ -375,12 +375,20 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
 
     async def _send_state_locked(self) -> None:
         """A fresh view (after the table may have changed); updates continue after its cursor."""
-        await self._follow_table(await in_db_thread(self._seat_table)())
+        if self.viewer.participant is not None and self.table_id is None:
+            await self._follow_table(await in_db_thread(self._seat_table)())
         state = await in_db_thread(selectors.live_state)(
             viewer=self.viewer, table_id=self.focus_table
         )
         self.sent_upto = state["cursor"]
         await self.send_json(state)
+        if self.viewer.participant is not None:
+            seated_at = state["table"]["id"] if state["table"] else None
+            if seated_at != self.table_id:
+                # Moved (the state is read under the locks, so it knows): listen to the new
+                # table, and send what it said between the state and joining its group.
+                await self._follow_table(seated_at)
+                await self._catch_up_locked()
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -431,10 +439,11 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         )
 
     def _seat_table(self) -> int | None:
+        """The participant's table in the current round (a late arrival is seated first)."""
         if self.viewer.participant is None:
             return None
-        services.seat_newcomer(participant=self.viewer.participant)
-        return selectors.table_id_for(viewer=self.viewer)
+        seat = services.seat_newcomer(participant=self.viewer.participant)
+        return seat.table_id if seat else None
 
     def _newest_id(self) -> int:
         last = LiveUpdate.objects.filter(event=self.viewer.event).order_by("-pk").first()

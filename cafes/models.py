@@ -262,7 +262,16 @@ class LiveUpdate(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["event", "id"])]
+        indexes = [
+            models.Index(fields=["event", "id"]),
+            # The newest update of a table, and of the event's own news: a note's ``prev``.
+            models.Index(fields=["table", "id"], name="cafes_update_table_id"),
+            models.Index(
+                fields=["event", "id"],
+                condition=Q(table__isnull=True),
+                name="cafes_update_event_news_id",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.id} {self.kind}"

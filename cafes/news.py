@@ -18,7 +18,8 @@ from functools import partial
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from cafes.groups import group_name
 from cafes.models import LiveUpdate, Table
@@ -28,9 +29,6 @@ logger = logging.getLogger(__name__)
 
 # Updates after which a socket re-reads its whole view: the viewer's table may have changed.
 RESYNC_KINDS = frozenset({"seating", "round.opened", "cafe.started", "table.privacy"})
-# How far back ``prev`` is looked for; past it the doorbell has no ``prev`` and sockets read
-# from the database as before (keeps the lookup bounded on a long event).
-PREV_WINDOW = 5000
 
 
 def record(*, event: Event, kind: str, payload: dict, table: Table | None = None) -> LiveUpdate:
@@ -83,13 +81,21 @@ def frame_of(update: LiveUpdate) -> dict:
 
 
 def _previous(update: LiveUpdate) -> int | None:
-    """The id of the update the table's seats saw just before this one (their table's news
-    and the event's own), within ``PREV_WINDOW``."""
-    earlier = LiveUpdate.objects.filter(
-        event_id=update.event_id, pk__lt=update.pk, pk__gte=update.pk - PREV_WINDOW
+    """The id of the update the table's seats saw just before this one: the newer of their
+    table's last update and the event's own last news (two index lookups, one query)."""
+
+    def newest(updates) -> Coalesce:
+        last = updates.filter(pk__lt=update.pk).order_by("-pk").values("pk")[:1]
+        return Coalesce(Subquery(last), 0)
+
+    at_table = newest(LiveUpdate.objects.filter(table_id=update.table_id))
+    of_event = newest(LiveUpdate.objects.filter(event_id=update.event_id, table__isnull=True))
+    prev = (
+        Table.objects.filter(pk=update.table_id)
+        .values_list(Greatest(at_table, of_event), flat=True)
+        .first()
     )
-    at_table = Q(table__isnull=True) | Q(table_id=update.table_id)
-    return earlier.filter(at_table).aggregate(last=Max("pk"))["last"]
+    return prev or None
 
 
 def groups_for(*, event_id: int, table_id: int | None) -> list[str]:

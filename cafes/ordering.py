@@ -30,8 +30,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from cafes.errors import CafeError
-from cafes.models import Cafe, LiveUpdate, Table
-from events.models import Event
+from cafes.models import Cafe, LiveUpdate, Round, Table
+from events.models import Event, Participant
 
 NOT_STARTED = "The café has not started yet."
 
@@ -61,6 +61,30 @@ def share_event(event: Event) -> Cafe | None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM cafes_cafe WHERE event_id = %s FOR SHARE", [event.pk])
     return Cafe.objects.select_related("current_round").filter(event=event).first()
+
+
+def share_event_round(event: Event) -> Round | None:
+    """``share_event`` for a table write, in one query: the current round, with the café
+    row shared (``None`` before the café starts)."""
+    if connection.vendor != "postgresql":
+        cafe = share_event(event)
+        return cafe.current_round if cafe else None
+    rounds = Round.objects.raw(
+        "SELECT r.* FROM cafes_cafe c JOIN cafes_round r ON r.id = c.current_round_id"
+        " WHERE c.event_id = %s FOR SHARE OF c",
+        [event.pk],
+    )
+    return next(iter(rounds), None)
+
+
+def lock_seat_table(round_: Round, participant: Participant) -> Table | None:
+    """A participant's table write, after ``share_event_round``: hold the row of the table
+    they sit at in ``round_`` (``None``: no seat)."""
+    return (
+        Table.objects.select_for_update(of=("self",))
+        .filter(seats__round=round_, seats__participant=participant)
+        .first()
+    )
 
 
 def lock_table(table_id: int) -> Table | None:

@@ -88,12 +88,15 @@ def cafe_for(event: Event) -> Cafe | None:
 
 def seat_for(*, viewer: Viewer) -> Seat | None:
     """The participant's seat in the café's current round."""
-    cafe = cafe_for(viewer.event)
-    if viewer.participant is None or cafe is None or cafe.current_round_id is None:
+    return _seat_in(cafe_for(viewer.event), viewer.participant)
+
+
+def _seat_in(cafe: Cafe | None, participant: Participant | None) -> Seat | None:
+    if participant is None or cafe is None or cafe.current_round_id is None:
         return None
     return (
         Seat.objects.select_related("table")
-        .filter(round_id=cafe.current_round_id, participant=viewer.participant)
+        .filter(round_id=cafe.current_round_id, participant=participant)
         .first()
     )
 
@@ -125,11 +128,10 @@ def present_at(*, event: Event, table: Table | None = None, round_: Round | None
     if table is not None:
         seated = Seat.objects.filter(round=round_, table=table).values("participant_id")
         rows = rows.filter(Q(participant_id__in=seated) | Q(user_id=table.host_id))
+    pairs = list(rows.values_list("participant_id", "user_id"))
     return {
-        "participants": set(
-            rows.exclude(participant=None).values_list("participant_id", flat=True)
-        ),
-        "users": set(rows.exclude(user=None).values_list("user_id", flat=True)),
+        "participants": {participant for participant, _ in pairs if participant is not None},
+        "users": {user for _, user in pairs if user is not None},
     }
 
 
@@ -196,7 +198,7 @@ def _chat(event: Event, *, moderator: bool) -> list[dict]:
 def _read_back(table: Table, round_: Round) -> dict | None:
     """In round 2 and after: the table's notes from the round before, and the host's summary."""
     earlier = (
-        Round.objects.filter(event=round_.event, number__lt=round_.number)
+        Round.objects.filter(event_id=round_.event_id, number__lt=round_.number)
         .order_by("-number")
         .first()
     )
@@ -266,31 +268,34 @@ def live_state(*, viewer: Viewer, table_id: int | None = None) -> dict:
     every table, hold the café row for the read, which waits out every table write.
     """
     with transaction.atomic():
+        seat = None
         if can_watch(viewer):
             cafe = ordering.hold_event(viewer.event)
         else:
             cafe = ordering.share_event(viewer.event)
-            seated = table_id_for(viewer=viewer)
-            if seated is not None:
-                ordering.share_table(seated)
+            seat = _seat_in(cafe, viewer.participant)
+            if seat is not None:
+                ordering.share_table(seat.table_id)
         cursor = (
             LiveUpdate.objects.filter(event=viewer.event).aggregate(last=Max("pk"))["last"] or 0
         )
-        return _state(viewer, cafe, cursor, table_id)
+        return _state(viewer, cafe, cursor, table_id, seat)
 
 
-def _state(viewer: Viewer, cafe: Cafe | None, cursor: int, table_id: int | None) -> dict:
+def _state(
+    viewer: Viewer, cafe: Cafe | None, cursor: int, table_id: int | None, seat: Seat | None
+) -> dict:
     event = viewer.event
-    round_ = Round.objects.get(pk=cafe.current_round_id) if cafe and cafe.current_round_id else None
+    round_ = cafe.current_round if cafe else None
     table = None
     if viewer.participant is not None and round_ is not None:
-        seat = Seat.objects.filter(round=round_, participant=viewer.participant).first()
         table = seat.table if seat else None
     elif table_id is not None and can_watch(viewer):
         table = Table.objects.filter(event=event, pk=table_id).first()
         if table is not None and not can_read_table(viewer, table):
             table = None
-    present = present_at(event=event)
+    # Staff see every table's people; a participant only their own table's.
+    present = present_at(event=event) if can_watch(viewer) else None
     rounds = list(Round.objects.filter(event=event))
     moderator = bool(table) and can_moderate(viewer, table)
     state = {
@@ -320,6 +325,8 @@ def _state(viewer: Viewer, cafe: Cafe | None, cursor: int, table_id: int | None)
         "questions": _questions(viewer),
     }
     if table is not None and round_ is not None:
+        if present is None:
+            present = present_at(event=event, table=table, round_=round_)
         state["table"] = {
             "id": table.pk,
             "label": table.label,
@@ -335,11 +342,6 @@ def _state(viewer: Viewer, cafe: Cafe | None, cursor: int, table_id: int | None)
             for p in Participant.objects.filter(event=event, status=ParticipantStatus.JOINED)
         ]
     return state
-
-
-def table_id_for(*, viewer: Viewer) -> int | None:
-    seat = seat_for(viewer=viewer)
-    return seat.table_id if seat else None
 
 
 def round_is_open(event: Event) -> bool:

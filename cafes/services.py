@@ -120,10 +120,17 @@ def _lock_cafe(event: Event) -> Cafe:
 def _lock_my_table(viewer: Viewer, table_id=None) -> tuple[Round, Table]:
     """A table write (``ordering``): share the café row, then hold the row of the table the
     viewer writes at in the open round. Writes at other tables go on side by side."""
-    cafe = ordering.share_event(viewer.event)
-    if cafe is None:
+    round_ = ordering.share_event_round(viewer.event)
+    if round_ is None:
         raise CafeError("not_started", ordering.NOT_STARTED)
-    round_ = _open_round(cafe)
+    _check_open(round_)
+    if viewer.participant is not None:
+        table = ordering.lock_seat_table(round_, viewer.participant)
+        if table is None:
+            raise _forbidden("You do not have a seat at a table in this round.")
+        if table_id is not None and table_id != table.pk:
+            raise _forbidden("You can only write at your own table.")
+        return round_, table
     table = _writable_table(viewer, round_, table_id)
     ordering.lock_table(table.pk)
     return round_, table
@@ -136,7 +143,10 @@ def _current_round(cafe: Cafe) -> Round:
 
 
 def _open_round(cafe: Cafe) -> Round:
-    round_ = _current_round(cafe)
+    return _check_open(_current_round(cafe))
+
+
+def _check_open(round_: Round) -> Round:
     if round_.status != RoundStatus.OPEN:
         raise CafeError(
             "round_closed",
@@ -1068,14 +1078,23 @@ def answer_question(
 
 
 def mark_present(*, viewer: Viewer, channel_name: str) -> None:
-    Presence.objects.update_or_create(
-        channel_name=channel_name,
-        defaults={
-            "event": viewer.event,
-            "participant": viewer.participant,
-            "user": None if viewer.participant else viewer.user,
-            "seen_at": timezone.now(),
-        },
+    """Record one open connection, or refresh it on every heartbeat (then a single query)."""
+    now = timezone.now()
+    if Presence.objects.filter(channel_name=channel_name).update(seen_at=now):
+        return
+    Presence.objects.bulk_create(
+        [
+            Presence(
+                channel_name=channel_name,
+                event=viewer.event,
+                participant=viewer.participant,
+                user=None if viewer.participant else viewer.user,
+                seen_at=now,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["channel_name"],
+        update_fields=["seen_at"],
     )
 
 
