@@ -63,6 +63,18 @@ def can_download_reports(user: User, event: Event) -> bool:
     return bool(staff_roles(user, event))
 
 
+def can_compile_series_report(user: User, series: Series) -> bool:
+    """Ask for a new version of the series report: the series' facilitators. It draws on
+    every event, so a role on one event is not enough (as for downloading it)."""
+    return can_manage_series(user, series)
+
+
+def can_download_series_reports(user: User, series: Series) -> bool:
+    """The series report quotes every stakeholder group: any staff role on the series
+    itself (review team included), not a role on one of its events."""
+    return bool(series_roles(user, series))
+
+
 def can_view_series(user: User, series: Series) -> bool:
     """See the series overview: any staff role on the series or on one of its events."""
     if not user.is_authenticated:

@@ -121,8 +121,10 @@ def _file_name(version: ReportVersion, extension: str) -> str:
 def _start(version_id: int) -> tuple[ReportVersion, int] | None:
     """Claim the version for a new attempt; ``None`` if it is already done or failed."""
     with transaction.atomic():
+        # Only the version's row is locked: PostgreSQL can't lock the nullable side of the
+        # outer joins to its event or series.
         version = (
-            ReportVersion.objects.select_for_update()
+            ReportVersion.objects.select_for_update(of=("self",))
             .select_related("event", "series")
             .get(pk=version_id)
         )
