@@ -277,12 +277,6 @@ def enqueued(monkeypatch):
     return ids
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def test_asking_twice_queues_two_versions_after_commit_like_an_events_report(
     series_report, enqueued, django_capture_on_commit_callbacks
 ):
