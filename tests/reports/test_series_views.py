@@ -1,5 +1,6 @@
-"""The series report on the reports page: who sees it, who compiles a new version (a POST
-with the CSRF token), who downloads it (recorded), and the page's progress while it compiles."""
+"""The series report on the reports page: who sees it (the staff who see the series'
+journey), who compiles a new version (facilitators; a POST with the CSRF token), who
+downloads it (recorded), and the page's progress while it compiles."""
 
 import pytest
 from django.test import Client
@@ -16,7 +17,12 @@ SERIES_ROLES = {
     "table_host": StaffRole.TABLE_HOST,
     "review_team": StaffRole.REVIEW_TEAM,
 }
-ROLES = ["anonymous", "participant", "event_facilitator", *SERIES_ROLES]
+ROLES = ["anonymous", "participant", "other_series_staff", "event_reviewer", "event_facilitator"]
+ROLES += list(SERIES_ROLES)
+# May compile: a facilitator of the series or of one of its events.
+COMPILE = {"facilitator", "event_facilitator"}
+# May see and download: any staff role on the series or one of its events.
+READ = {*SERIES_ROLES, "event_reviewer", "event_facilitator"}
 
 
 @pytest.fixture(autouse=True)
@@ -33,14 +39,21 @@ def create_event(db):
 
 @pytest.fixture
 def people(create_event):
-    """Staff in every role on the series itself, and a facilitator of the Create event only."""
+    """Staff in every role on the series itself; a facilitator and a reviewer of one of its
+    events only; a facilitator of another series."""
     series = create_event.series
     out = {}
     for name, role in SERIES_ROLES.items():
         out[name] = UserFactory(username=name)
         MembershipFactory(user=out[name], series=series, event=None, role=role)
-    out["event_facilitator"] = UserFactory(username="create-only")
-    MembershipFactory(user=out["event_facilitator"], event=create_event, role=StaffRole.FACILITATOR)
+    for name, role in (
+        ("event_facilitator", StaffRole.FACILITATOR),
+        ("event_reviewer", StaffRole.REVIEW_TEAM),
+    ):
+        out[name] = UserFactory(username=name)
+        MembershipFactory(user=out[name], event=create_event, role=role)
+    out["other_series_staff"] = UserFactory(username="elsewhere")
+    MembershipFactory(user=out["other_series_staff"], role=StaffRole.FACILITATOR)
     return out
 
 
@@ -82,38 +95,32 @@ def page_url(create_event) -> str:
 @pytest.mark.parametrize("role", ROLES)
 def test_the_series_report_is_shown_to_staff_of_the_series(role, create_event, people, series_file):
     response = client_as(role, create_event, people).get(page_url(create_event))
-    if role in SERIES_ROLES:
+    if role in READ:
         page = response.content.decode()
         assert response.status_code == 200
         assert 'id="series-report"' in page
         assert reverse("reports:download", args=[series_file.pk]) in page
-        assert ("Compile a new version of the series report" in page) == (role == "facilitator")
-        assert ("Who downloaded" in page) == (role == "facilitator")
-    elif role == "event_facilitator":
-        page = response.content.decode()
-        assert response.status_code == 200
-        assert create_event.title in page
-        assert 'id="series-report"' not in page
-        assert reverse("reports:download", args=[series_file.pk]) not in page
+        assert ("Compile a new version of the series report" in page) == (role in COMPILE)
+        assert ("Who downloaded" in page) == (role in COMPILE)
+    elif role == "other_series_staff":
+        assert response.status_code == 403
     else:
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_the_series_facilitators_compile_a_new_version(
+def test_only_facilitators_of_the_series_or_its_events_compile_a_new_version(
     role, create_event, people, enqueued, django_capture_on_commit_callbacks
 ):
     url = reverse("reports:compile_series", args=[create_event.series.slug])
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as(role, create_event, people).post(url)
     versions = list(ReportVersion.objects.filter(series=create_event.series))
-    if role == "facilitator":
+    if role in COMPILE:
         assert response.status_code == 302
         assert response.url.endswith("#series-report")
-        assert [(v.number, v.requested_by, v.event) for v in versions] == [
-            (1, people["facilitator"], None)
-        ]
+        assert [(v.number, v.requested_by, v.event) for v in versions] == [(1, people[role], None)]
         assert enqueued == [versions[0].pk]
     else:
         assert response.status_code == (403 if role in people else 302)
@@ -122,18 +129,18 @@ def test_only_the_series_facilitators_compile_a_new_version(
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_series_downloads_are_for_staff_of_the_series_and_are_recorded(
+def test_series_downloads_are_for_staff_of_the_series_and_its_events_and_are_recorded(
     role, create_event, people, series_file
 ):
     url = reverse("reports:download", args=[series_file.pk])
     response = client_as(role, create_event, people).get(url)
-    if role in SERIES_ROLES:
+    if role in READ:
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == b'{"journey": {}}'
         download = Download.objects.get()
         assert (download.user, download.report_file) == (people[role], series_file)
     else:
-        assert response.status_code == (403 if role == "event_facilitator" else 302)
+        assert response.status_code == (403 if role in people else 302)
         assert not Download.objects.exists()
 
 
