@@ -229,7 +229,9 @@ def compile_report(*, version: ReportVersion) -> ReportVersion:
 def mark_failed(*, version_id: int, error: str) -> ReportVersion | None:
     """Record that a compile gave up (after its retries); the page offers to try again."""
     with transaction.atomic():
-        version = ReportVersion.objects.select_for_update().filter(pk=version_id).first()
+        version = (
+            ReportVersion.objects.select_for_update(of=("self",)).filter(pk=version_id).first()
+        )
         if version is None or version.status == ReportStatus.DONE:
             return version
         version.status = ReportStatus.FAILED

@@ -335,3 +335,16 @@ def test_the_task_compiles_every_format_of_a_series_version_once(series_report):
 def test_build_series_report_refuses_an_unknown_format(series_report):
     with pytest.raises(ReportsError, match="Unknown format 'rtf'"):
         services.build_series_report(series=series_report[0].series, fmt="rtf")
+
+
+def test_a_series_version_that_cannot_compile_is_marked_failed(series_report, monkeypatch):
+    version = services.request_series_report(series=series_report[0].series)
+
+    def broken(**kwargs):
+        raise ValueError("no journey")
+
+    monkeypatch.setattr(services, "build_series_document", broken)
+    compile_task.apply(args=[version.pk])
+    version.refresh_from_db()
+    assert (version.status, version.error) == (ReportStatus.FAILED, "ValueError: no journey")
+    assert not version.files.exists()
