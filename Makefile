@@ -25,6 +25,7 @@ migrate: install
 demo: migrate
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_cafe
+	$(BIN)/python manage.py seed_demo_series
 
 ## Set up, load the demo series, and start the web server and a Celery worker (Ctrl-C stops both).
 run: demo

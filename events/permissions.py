@@ -74,3 +74,24 @@ def can_view_series(user: User, series: Series) -> bool:
         .filter(Q(series=series) | Q(event__series=series))
         .exists()
     )
+
+
+def can_compile_series_report(user: User, series: Series) -> bool:
+    """Ask for a new version of the series report: a facilitator of the series or of one of
+    its events (whoever may ask for an Explore event's report; closing a Create event asks
+    for one too)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        Membership.objects.filter(user=user, role=StaffRole.FACILITATOR)
+        .filter(Q(series=series) | Q(event__series=series))
+        .exists()
+    )
+
+
+def can_download_series_reports(user: User, series: Series) -> bool:
+    """The series report shows what the series' journey page shows, so the same staff read
+    it: any staff role on the series or on one of its events."""
+    return can_view_series(user, series)

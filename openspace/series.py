@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass, field
 
 from django.db.models import Q
 
-from events.models import ParticipantStatus, Series, Stage
+from events.models import Event, ParticipantStatus, Series, Stage
+from events.selectors import local_time
 from harvest.selectors import Redactor
 from openspace import selectors
 from openspace.models import Topic
@@ -44,6 +45,7 @@ class ConnectTopic:
 @dataclass(frozen=True)
 class ConnectEvent:
     title: str
+    date: str  # e.g. "14 March 2026", on the event's own clock
     topics: list[ConnectTopic]
 
 
@@ -59,6 +61,8 @@ class ExploreTheme:
 class StakeholderThemes:
     group: str
     event: str
+    date: str
+    curated: bool  # a harvester reviewed the themes (else they are the automatic draft)
     themes: list[ExploreTheme]
 
 
@@ -87,6 +91,7 @@ class ProposalContent:
 @dataclass(frozen=True)
 class CreateEvent:
     title: str
+    date: str
     conversations: list[str]
     proposals: list[ProposalContent]
 
@@ -96,6 +101,7 @@ class SeriesJourney:
     series_id: int
     title: str
     description: str
+    dates: str  # from the first event's day to the last's, e.g. "2 March 2026 to 4 May 2026"
     connect: list[ConnectEvent]
     explore: list[StakeholderThemes]
     create: list[CreateEvent]
@@ -104,6 +110,19 @@ class SeriesJourney:
 
 def _quote(voice: Voice, group: str = "") -> Quote:
     return Quote(text=voice.text, role=voice.role, group=group)
+
+
+def _date(event: Event) -> str:
+    starts = local_time(event, event.starts_at)
+    return f"{starts.day} {starts:%B %Y}"
+
+
+def _dates(series: Series) -> str:
+    events = list(series.events.order_by("starts_at", "pk"))
+    if not events:
+        return ""
+    first, last = _date(events[0]), _date(events[-1])
+    return first if first == last else f"{first} to {last}"
 
 
 def _connect(series: Series) -> list[ConnectEvent]:
@@ -121,7 +140,7 @@ def _connect(series: Series) -> list[ConnectEvent]:
             )
             for t in selectors.connect_harvest(event=event)
         ]
-        out.append(ConnectEvent(title=event.title, topics=topics))
+        out.append(ConnectEvent(title=event.title, date=_date(event), topics=topics))
     return out
 
 
@@ -130,6 +149,8 @@ def _explore(series: Series, harvests: Harvests) -> list[StakeholderThemes]:
         StakeholderThemes(
             group=column.group,
             event=column.event.title,
+            date=_date(column.event),
+            curated=harvests.of(column.event).curated,
             themes=[
                 ExploreTheme(
                     title=t.title,
@@ -188,6 +209,7 @@ def _create(series: Series, harvests: Harvests) -> list[CreateEvent]:
         out.append(
             CreateEvent(
                 title=event.title,
+                date=_date(event),
                 conversations=[clean(t.title) for t in topics],
                 proposals=proposals,
             )
@@ -202,6 +224,7 @@ def series_journey(*, series: Series) -> SeriesJourney:
         "series_id": series.pk,
         "title": series.title,
         "description": series.description,
+        "dates": _dates(series),
         "connect": _connect(series),
         "explore": _explore(series, harvests),
         "create": _create(series, harvests),

@@ -70,6 +70,19 @@ class Table:
 Block = Paragraph | Bullets | Quotes | Table
 
 
+@dataclass(frozen=True)
+class Cover:
+    """What the first page says, the same for every kind of report."""
+
+    series: str
+    kind: str  # "Harvest report", "Series report"
+    title: str
+    subtitle: str  # the stakeholder group, or ""
+    date: str
+    facts: str  # a line of counts, e.g. "30 people · 4 tables · 3 rounds · 284 notes"
+    draft: str  # why the content may still change, or ""
+
+
 @dataclass
 class Section:
     anchor: str
@@ -185,9 +198,28 @@ class ReportDocument:
     compiled_at: datetime
     sections: list[Section] = field(default_factory=list)
 
+    # The chapter whose sections the contents page lists too.
+    contents_detail = "findings"
+
     @property
     def title(self) -> str:
         return f"Harvest report: {self.event.title}"
+
+    @property
+    def cover(self) -> Cover:
+        e = self.event
+        return Cover(
+            series=e.series,
+            kind="Harvest report",
+            title=e.title,
+            subtitle=e.stakeholder_group,
+            date=e.date,
+            facts=(
+                f"{self.participant_count} people · {e.tables} tables · "
+                f"{len(self.rounds)} rounds · {self.note_count} notes"
+            ),
+            draft="" if self.curated else "draft themes, not yet reviewed by a harvester",
+        )
 
     @property
     def participant_count(self) -> int:
@@ -199,10 +231,14 @@ class ReportDocument:
 
     @property
     def version_label(self) -> str:
-        when = f"{self.compiled_at:%d %B %Y, %H:%M} UTC"
-        if self.version is None:
-            return f"Compiled {when}"
-        return f"Version {self.version}, compiled {when}"
+        return version_label(self.version, self.compiled_at)
+
+
+def version_label(version: int | None, compiled_at: datetime) -> str:
+    when = f"{compiled_at:%d %B %Y, %H:%M} UTC"
+    if version is None:
+        return f"Compiled {when}"
+    return f"Version {version}, compiled {when}"
 
 
 # --- building it ------------------------------------------------------------------------
@@ -333,7 +369,7 @@ def fingerprint(document: ReportDocument) -> str:
 # --- the sections, in the order a review team reads them --------------------------------
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
+def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
@@ -364,12 +400,12 @@ def _key_themes(doc: ReportDocument) -> list[ThemeRow]:
 def _process_lines(doc: ReportDocument) -> str:
     rounds = len(doc.rounds)
     return (
-        f"{_plural(doc.participant_count, 'person', 'people')} met at "
-        f"{_plural(doc.event.tables, 'small table')} for {_plural(rounds, 'round')} of "
+        f"{plural(doc.participant_count, 'person', 'people')} met at "
+        f"{plural(doc.event.tables, 'small table')} for {plural(rounds, 'round')} of "
         "conversation, from personal stories to the problems, strengths and possibilities "
         "they share, to the solutions that matter most. After each round a plenary shared "
         "what came up, and at the end everyone answered "
-        f"{_plural(len(doc.questions), 'closing question')} on their own."
+        f"{plural(len(doc.questions), 'closing question')} on their own."
     )
 
 
@@ -445,13 +481,13 @@ def _process(doc: ReportDocument) -> Section:
 
 def _event_information(doc: ReportDocument) -> Section:
     e = doc.event
-    hosts = f", with {_plural(e.table_hosts, 'table host')}" if e.table_hosts else ""
+    hosts = f", with {plural(e.table_hosts, 'table host')}" if e.table_hosts else ""
     blocks: list[Block] = [
         Paragraph(
-            f"{_plural(doc.participant_count, 'person', 'people')} took part on {e.date}, at "
-            f"{_plural(e.tables, 'table')}{hosts}. They wrote {_plural(doc.note_count, 'note')}"
-            f" and {_plural(len(doc.chat), 'chat message')}, and gave "
-            f"{_plural(sum(len(q.answers) for q in doc.questions), 'answer')} to the closing "
+            f"{plural(doc.participant_count, 'person', 'people')} took part on {e.date}, at "
+            f"{plural(e.tables, 'table')}{hosts}. They wrote {plural(doc.note_count, 'note')}"
+            f" and {plural(len(doc.chat), 'chat message')}, and gave "
+            f"{plural(sum(len(q.answers) for q in doc.questions), 'answer')} to the closing "
             "questions."
         )
     ]
@@ -482,8 +518,8 @@ def _theme_section(theme: ThemeRow, anchor: str) -> Section:
     else:
         blocks.append(Paragraph(theme.summary))
         shown = theme.quotes or theme.notes[:CHAT_QUOTES]
-    where = f" at {_plural(theme.table_count, 'table')}" if theme.table_count else ""
-    blocks.append(Paragraph(f"Raised in {_plural(len(theme.notes), 'note')}{where}."))
+    where = f" at {plural(theme.table_count, 'table')}" if theme.table_count else ""
+    blocks.append(Paragraph(f"Raised in {plural(len(theme.notes), 'note')}{where}."))
     if shown:
         blocks.append(_quotes(shown))
     if len(theme.notes) > len(shown) and theme.is_other:
@@ -573,7 +609,7 @@ def _answers(doc: ReportDocument) -> Section:
         section.blocks.append(Paragraph("No closing questions were asked about the topic."))
     for q in asked:
         sub = Section(f"question-{q.position}", q.question, 2)
-        sub.blocks.append(Paragraph(f"{_plural(len(q.answers), 'answer')}."))
+        sub.blocks.append(Paragraph(f"{plural(len(q.answers), 'answer')}."))
         if q.answers:
             sub.blocks.append(_quotes(q.answers))
         section.subsections.append(sub)
@@ -609,7 +645,7 @@ def _conclusions(doc: ReportDocument) -> Section:
     top = sorted(doc.priorities, key=lambda p: -p.votes)[:KEY_POINTS]
     if top:
         section.blocks.append(
-            Bullets(tuple(f"{p.text} ({p.table}, {_plural(p.votes, 'vote')})" for p in top))
+            Bullets(tuple(f"{p.text} ({p.table}, {plural(p.votes, 'vote')})" for p in top))
         )
     return section
 

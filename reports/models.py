@@ -1,13 +1,15 @@
 """Report versions, the files each compile produced, and the audit trail of downloads.
 
-Every write goes through ``reports.services``.
+A version is of one Explore event (its harvest report) or of a whole series (the series
+report, from Connect to Create): one table, so compiling, files, progress and downloads
+work the same for both. Every write goes through ``reports.services``.
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from events.models import Event
+from events.models import Event, Series
 
 
 class ReportStatus(models.TextChoices):
@@ -27,9 +29,20 @@ class ReportFormat(models.TextChoices):
 
 
 class ReportVersion(models.Model):
-    """One compile of an event's report. A new compile is a new version; none is overwritten."""
+    """One compile of an event's report, or of a series' report (exactly one of ``event``
+    and ``series`` is set). A new compile is a new version; none is overwritten."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="report_versions")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="report_versions"
+    )
+    series = models.ForeignKey(
+        Series,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_versions",
+        help_text="Set for the series report; its versions are numbered on their own.",
+    )
     number = models.PositiveIntegerField()
     status = models.CharField(
         max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
@@ -48,20 +61,38 @@ class ReportVersion(models.Model):
     )
     fingerprint = models.CharField(max_length=64, blank=True, help_text="Of the inputs.")
     curated = models.BooleanField(default=False, help_text="Made from curated themes.")
-    note_count = models.PositiveIntegerField(default=0)
+    note_count = models.PositiveIntegerField(
+        default=0, help_text="Notes reported (an event) or voices quoted (a series)."
+    )
     error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["event", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["event", "number"], name="unique_report_version"),
+            models.UniqueConstraint(
+                fields=["series", "number"], name="unique_series_report_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(event__isnull=True) ^ Q(series__isnull=True),
+                name="report_of_event_or_series",
+            ),
             models.CheckConstraint(
                 condition=Q(progress__gte=0, progress__lte=100), name="report_progress_range"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} · version {self.number}"
+        return f"{self.subject} · version {self.number}"
+
+    @property
+    def is_series(self) -> bool:
+        return self.series_id is not None
+
+    @property
+    def subject(self) -> Event | Series:
+        """What the report is about: the series for a series report, else the event."""
+        return self.series if self.is_series else self.event
 
     @property
     def is_finished(self) -> bool:

@@ -1,4 +1,5 @@
-"""Reads of the reports app: what a person may see on a series' reports page."""
+"""Reads of the reports app: what a person may see on a series' reports page (the series
+report, then each event's)."""
 
 from dataclasses import dataclass, field
 
@@ -6,7 +7,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
 from events.models import Event, Series
-from events.permissions import can_download_reports, can_manage_event
+from events.permissions import (
+    can_compile_series_report,
+    can_download_reports,
+    can_download_series_reports,
+    can_manage_event,
+)
 from reports.models import Download, ReportFile, ReportFormat, ReportStatus, ReportVersion
 
 DOWNLOADS_SHOWN = 50
@@ -21,7 +27,23 @@ class EventReports:
 
     @property
     def in_progress(self) -> bool:
-        return any(v.status in {ReportStatus.QUEUED, ReportStatus.RUNNING} for v in self.versions)
+        return _in_progress(self.versions)
+
+
+@dataclass
+class SeriesReports:
+    series: Series
+    versions: list[ReportVersion]
+    can_compile: bool  # a facilitator of the series: may compile, sees the downloads
+    downloads: list[Download] = field(default_factory=list)
+
+    @property
+    def in_progress(self) -> bool:
+        return _in_progress(self.versions)
+
+
+def _in_progress(versions: list[ReportVersion]) -> bool:
+    return any(v.status in {ReportStatus.QUEUED, ReportStatus.RUNNING} for v in versions)
 
 
 def _files_in_order(version: ReportVersion) -> list[ReportFile]:
@@ -30,19 +52,39 @@ def _files_in_order(version: ReportVersion) -> list[ReportFile]:
     return sorted(version.files.all(), key=lambda f: order.index(f.format))
 
 
-def versions_of(*, event: Event) -> QuerySet[ReportVersion]:
+def versions_of(
+    *, event: Event | None = None, series: Series | None = None
+) -> QuerySet[ReportVersion]:
+    """The versions of the event's report, or (with ``series``) of the series report."""
     return (
-        ReportVersion.objects.filter(event=event)
+        ReportVersion.objects.filter(event=event, series=series)
         .select_related("requested_by")
         .prefetch_related(Prefetch("files", ReportFile.objects.order_by("id")))
         .order_by("-number")
     )
 
 
-def downloads_of(*, event: Event) -> QuerySet[Download]:
-    return Download.objects.filter(report_file__version__event=event).select_related(
-        "report_file__version"
-    )
+def downloads_of(*, event: Event | None = None, series: Series | None = None) -> QuerySet[Download]:
+    return Download.objects.filter(
+        report_file__version__event=event, report_file__version__series=series
+    ).select_related("report_file__version")
+
+
+def _with_files(versions: QuerySet[ReportVersion]) -> list[ReportVersion]:
+    out = list(versions)
+    for version in out:
+        version.ordered_files = _files_in_order(version)
+    return out
+
+
+def series_report_for(*, series: Series, user: AbstractBaseUser) -> SeriesReports | None:
+    """The series report's versions if ``user`` may download them, with the download trail
+    for the series' facilitators; ``None`` for anyone else."""
+    if not can_download_series_reports(user, series):
+        return None
+    manage = can_compile_series_report(user, series)
+    downloads = list(downloads_of(series=series)[:DOWNLOADS_SHOWN]) if manage else []
+    return SeriesReports(series, _with_files(versions_of(series=series)), manage, downloads)
 
 
 def reports_for_series(*, series: Series, user: AbstractBaseUser) -> list[EventReports]:
@@ -52,9 +94,7 @@ def reports_for_series(*, series: Series, user: AbstractBaseUser) -> list[EventR
     for event in series.events.select_related("stakeholder_group").order_by("starts_at", "id"):
         if not can_download_reports(user, event):
             continue
-        versions = list(versions_of(event=event))
-        for version in versions:
-            version.ordered_files = _files_in_order(version)
+        versions = _with_files(versions_of(event=event))
         manage = can_manage_event(user, event)
         downloads = list(downloads_of(event=event)[:DOWNLOADS_SHOWN]) if manage else []
         out.append(EventReports(event, versions, manage, downloads))
@@ -63,7 +103,7 @@ def reports_for_series(*, series: Series, user: AbstractBaseUser) -> list[EventR
 
 def report_file(*, pk: int) -> ReportFile | None:
     return (
-        ReportFile.objects.select_related("version__event__series")
+        ReportFile.objects.select_related("version__event__series", "version__series")
         .filter(pk=pk, version__status=ReportStatus.DONE)
         .first()
     )

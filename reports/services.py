@@ -1,4 +1,5 @@
-"""Writes of the reports app: asking for a new version, compiling it, recording downloads.
+"""Writes of the reports app: asking for a new version (of an Explore event's harvest report
+or of a series report), compiling it, recording downloads.
 
 A compile is safe to run twice and safe to kill. Its version row is locked to start and to
 finish; each start is a new *attempt* that first removes whatever an earlier, interrupted
@@ -21,11 +22,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from events.models import Event, Stage
-from reports.document import ReportDocument, build_document
+from events.models import Event, Series, Stage
+from reports.document import build_document
 from reports.errors import ReportsError
 from reports.models import Download, ReportFile, ReportFormat, ReportStatus, ReportVersion
 from reports.renderers import RENDERERS, render
+from reports.series_document import AnyDocument, build_series_document
 
 logger = logging.getLogger(__name__)
 
@@ -56,36 +58,75 @@ def request_report(
     with transaction.atomic():
         # Lock the event so two requests at once get versions n and n + 1, not n twice.
         Event.objects.select_for_update().only("pk").get(pk=event.pk)
-        top = ReportVersion.objects.filter(event=event).aggregate(top=Max("number"))["top"]
-        version = ReportVersion.objects.create(
-            event=event,
-            number=(top or 0) + 1,
-            requested_by=by if by is not None and by.is_authenticated else None,
-            reason=reason[:80],
-            step="Waiting for a worker",
-        )
-        transaction.on_commit(partial(_enqueue, version.pk))
+        return _queue_version(event=event, by=by, reason=reason)
+
+
+def request_series_report(
+    *, series: Series, by: AbstractBaseUser | None = None, reason: str = ""
+) -> ReportVersion:
+    """Queue a new version of the series report (Connect topics, Explore themes, Create
+    proposals); a worker starts on it once this commits. Earlier versions stay."""
+    with transaction.atomic():
+        Series.objects.select_for_update().only("pk").get(pk=series.pk)
+        return _queue_version(series=series, by=by, reason=reason)
+
+
+def _queue_version(
+    *,
+    by: AbstractBaseUser | None,
+    reason: str,
+    event: Event | None = None,
+    series: Series | None = None,
+) -> ReportVersion:
+    """The next version of the event's or the series' report; the caller holds the lock."""
+    top = ReportVersion.objects.filter(event=event, series=series).aggregate(top=Max("number"))
+    version = ReportVersion.objects.create(
+        event=event,
+        series=series,
+        number=(top["top"] or 0) + 1,
+        requested_by=by if by is not None and by.is_authenticated else None,
+        reason=reason[:80],
+        step="Waiting for a worker",
+    )
+    transaction.on_commit(partial(_enqueue, version.pk))
     return version
 
 
 def compile_on_close(*, event: Event, closed_by: AbstractBaseUser | None) -> None:
-    """The event-closed hook: closing an Explore event queues its first report."""
+    """The event-closed hook: closing an Explore event queues its first report; closing a
+    Create event, where the proposals are made, queues a new version of the series report."""
     if event.stage == Stage.EXPLORE:
         request_report(event=event, by=closed_by, reason="The event was closed")
+    elif event.stage == Stage.CREATE:
+        request_series_report(series=event.series, by=closed_by, reason=f"{event.title} was closed")
 
 
 # --- compiling --------------------------------------------------------------------------
 
 
 def version_folder(version: ReportVersion) -> Path:
-    return Path(settings.MEDIA_ROOT) / "reports" / version.event.slug / f"v{version.number}"
+    """Series reports live apart from events' so a slug can never name both."""
+    media = Path(settings.MEDIA_ROOT)
+    if version.is_series:
+        return media / "series-reports" / version.series.slug / f"v{version.number}"
+    return media / "reports" / version.event.slug / f"v{version.number}"
+
+
+def _file_name(version: ReportVersion, extension: str) -> str:
+    if version.is_series:
+        return f"{version.series.slug}-series-report-v{version.number}.{extension}"
+    return f"{version.event.slug}-report-v{version.number}.{extension}"
 
 
 def _start(version_id: int) -> tuple[ReportVersion, int] | None:
     """Claim the version for a new attempt; ``None`` if it is already done or failed."""
     with transaction.atomic():
+        # Only the version's row is locked: PostgreSQL can't lock the nullable side of the
+        # outer joins to its event or series.
         version = (
-            ReportVersion.objects.select_for_update().select_related("event").get(pk=version_id)
+            ReportVersion.objects.select_for_update(of=("self",))
+            .select_related("event", "series")
+            .get(pk=version_id)
         )
         if version.is_finished:
             return None
@@ -126,7 +167,7 @@ def _write(folder: Path, name: str, content: bytes) -> Path:
 
 
 def _finish(
-    version: ReportVersion, attempt: int, doc: ReportDocument, rendered: dict[str, bytes]
+    version: ReportVersion, attempt: int, doc: AnyDocument, rendered: dict[str, bytes]
 ) -> ReportVersion:
     folder = version_folder(version) / f"attempt-{attempt}"
     media = Path(settings.MEDIA_ROOT)
@@ -137,8 +178,7 @@ def _finish(
             transaction.on_commit(partial(shutil.rmtree, folder, ignore_errors=True))
             return current
         for fmt, content in rendered.items():
-            name = f"{version.event.slug}-report-v{version.number}.{RENDERERS[fmt].extension}"
-            path = _write(folder, name, content)
+            path = _write(folder, _file_name(version, RENDERERS[fmt].extension), content)
             ReportFile.objects.create(
                 version=current,
                 format=fmt,
@@ -167,8 +207,16 @@ def compile_report(*, version: ReportVersion) -> ReportVersion:
     if claimed is None:
         return ReportVersion.objects.get(pk=version.pk)
     version, attempt = claimed
-    _progress(version, attempt, 5, "Reading the harvest", "document")
-    doc = build_document(event=version.event, version=version.number, compiled_at=timezone.now())
+    if version.is_series:
+        _progress(version, attempt, 5, "Reading the series", "document")
+        doc = build_series_document(
+            series=version.series, version=version.number, compiled_at=timezone.now()
+        )
+    else:
+        _progress(version, attempt, 5, "Reading the harvest", "document")
+        doc = build_document(
+            event=version.event, version=version.number, compiled_at=timezone.now()
+        )
     rendered: dict[str, bytes] = {}
     for i, (fmt, renderer) in enumerate(RENDERERS.items()):
         percent = 30 + i * 60 // len(RENDERERS)
@@ -181,7 +229,9 @@ def compile_report(*, version: ReportVersion) -> ReportVersion:
 def mark_failed(*, version_id: int, error: str) -> ReportVersion | None:
     """Record that a compile gave up (after its retries); the page offers to try again."""
     with transaction.atomic():
-        version = ReportVersion.objects.select_for_update().filter(pk=version_id).first()
+        version = (
+            ReportVersion.objects.select_for_update(of=("self",)).filter(pk=version_id).first()
+        )
         if version is None or version.status == ReportStatus.DONE:
             return version
         version.status = ReportStatus.FAILED
@@ -194,11 +244,21 @@ def mark_failed(*, version_id: int, error: str) -> ReportVersion | None:
     return version
 
 
-def build_report(*, event: Event, fmt: str) -> bytes:
-    """One format of the event's report, compiled now (for ``manage.py build_report``)."""
+def _check_format(fmt: str) -> None:
     if fmt not in RENDERERS:
         raise ReportsError(f"Unknown format {fmt!r}; choose one of {', '.join(RENDERERS)}.")
+
+
+def build_report(*, event: Event, fmt: str) -> bytes:
+    """One format of the event's report, compiled now (for ``manage.py build_report``)."""
+    _check_format(fmt)
     return render(build_document(event=event, compiled_at=timezone.now()), fmt)
+
+
+def build_series_report(*, series: Series, fmt: str) -> bytes:
+    """One format of the series report, compiled now (``manage.py build_report --series``)."""
+    _check_format(fmt)
+    return render(build_series_document(series=series, compiled_at=timezone.now()), fmt)
 
 
 # --- downloads --------------------------------------------------------------------------

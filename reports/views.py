@@ -1,4 +1,5 @@
-"""Thin views of the reports page, the compile button and the audited download."""
+"""Thin views of the reports page, the compile buttons (an event's report, the series
+report) and the audited download."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -9,28 +10,33 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Event, Series
-from events.permissions import can_download_reports, can_manage_event, can_view_series
+from events.permissions import can_compile_series_report, can_manage_event, can_view_series
 from events.views.access import event_page, series_page
 from reports import selectors, services
 from reports.errors import ReportsError
 from reports.models import ReportFormat
+from reports.permissions import can_download_version
 from reports.renderers import RENDERERS
 
 
 @require_GET
 @series_page(can_view_series)
 def series_reports(request: HttpRequest, series: Series) -> HttpResponse:
-    """Every report version of the series' events the person may download.
+    """Every version of the series report and of the series' events' reports the person
+    may download.
 
-    With ``?part=versions`` only the list, which the page polls while a compile runs.
+    With ``?part=versions`` only the lists, which the page polls while a compile runs.
     """
+    series_report = selectors.series_report_for(series=series, user=request.user)
     events = selectors.reports_for_series(series=series, user=request.user)
-    if not events:
+    if not events and series_report is None:
         raise PermissionDenied("You have no role on any event of this series with reports.")
     context = {
         "series": series,
+        "series_report": series_report,
         "events": events,
-        "in_progress": any(e.in_progress for e in events),
+        "in_progress": any(e.in_progress for e in events)
+        or bool(series_report and series_report.in_progress),
         "formats": ReportFormat,
     }
     if request.GET.get("part") == "versions":
@@ -55,6 +61,18 @@ def compile_event(request: HttpRequest, event: Event) -> HttpResponse:
     return redirect(f"{url}#event-{event.slug}")
 
 
+@require_POST
+@series_page(can_compile_series_report)
+def compile_series(request: HttpRequest, series: Series) -> HttpResponse:
+    version = services.request_series_report(
+        series=series, by=request.user, reason="New version on request"
+    )
+    messages.success(
+        request, f"Version {version.number} of the series report is queued; it appears below."
+    )
+    return redirect(f"{reverse('reports:series', args=[series.slug])}#series-report")
+
+
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
@@ -62,8 +80,8 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     report_file = selectors.report_file(pk=pk)
     if report_file is None:
         raise Http404("No such report file.")
-    if not can_download_reports(request.user, report_file.version.event):
-        raise PermissionDenied("Only the event's staff and review team download its reports.")
+    if not can_download_version(request.user, report_file.version):
+        raise PermissionDenied("Only the report's staff and review team download it.")
     try:
         handle = report_file.file.open("rb")
     except FileNotFoundError:

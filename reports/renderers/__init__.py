@@ -1,21 +1,22 @@
-"""Renderers: each turns one ``ReportDocument`` into the bytes of one file format."""
+"""Renderers: each turns one document (an event's ``ReportDocument`` or a ``SeriesDocument``)
+into the bytes of one file format."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reports.document import ReportDocument
 from reports.models import ReportFormat
 from reports.renderers.html import render_html
 from reports.renderers.markdown import render_markdown
 from reports.renderers.pdf import render_pdf
 from reports.renderers.structured import render_csv, render_json
 from reports.renderers.word import render_docx
+from reports.series_document import AnyDocument
 
 
 @dataclass(frozen=True)
 class Renderer:
     format: str
-    render: Callable[[ReportDocument], bytes]
+    render: Callable[[AnyDocument], bytes]
     content_type: str
     extension: str
 
@@ -39,5 +40,5 @@ RENDERERS: dict[str, Renderer] = {
 }
 
 
-def render(doc: ReportDocument, fmt: str) -> bytes:
+def render(doc: AnyDocument, fmt: str) -> bytes:
     return RENDERERS[fmt].render(doc)

@@ -3,12 +3,12 @@ PDF is made from."""
 
 from django.template.loader import render_to_string
 
-from reports.document import ReportDocument
+from reports.series_document import AnyDocument
 
 
-def report_html(doc: ReportDocument, *, for_print: bool = False) -> str:
+def report_html(doc: AnyDocument, *, for_print: bool = False) -> str:
     return render_to_string("reports/report.html", {"doc": doc, "for_print": for_print})
 
 
-def render_html(doc: ReportDocument) -> bytes:
+def render_html(doc: AnyDocument) -> bytes:
     return report_html(doc).encode()

@@ -1,6 +1,7 @@
 """The report as Markdown, for wikis and plain-text review."""
 
-from reports.document import Block, ReportDocument, Section
+from reports.document import Block, Section
+from reports.series_document import AnyDocument
 
 
 def _escape(text: str) -> str:
@@ -41,8 +42,8 @@ def _section(section: Section) -> list[str]:
     return lines
 
 
-def render_markdown(doc: ReportDocument) -> bytes:
-    lines = [f"# {_escape(doc.title)}", "", f"{_escape(doc.event.series)} · {doc.event.date}"]
+def render_markdown(doc: AnyDocument) -> bytes:
+    lines = [f"# {_escape(doc.title)}", "", f"{_escape(doc.cover.series)} · {doc.cover.date}"]
     lines += ["", f"*{doc.version_label}*", ""]
     for section in doc.sections:
         lines += _section(section)

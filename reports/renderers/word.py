@@ -8,7 +8,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt, RGBColor
 
-from reports.document import Block, ReportDocument, Section
+from reports.document import Block, Section
+from reports.series_document import AnyDocument
 
 INK = RGBColor(0x1D, 0x24, 0x33)
 ACCENT = RGBColor(0x1F, 0x5F, 0x8B)
@@ -67,14 +68,15 @@ def _section(document, section: Section) -> None:
         _section(document, sub)
 
 
-def render_docx(doc: ReportDocument) -> bytes:
+def render_docx(doc: AnyDocument) -> bytes:
     document = Document()
     _styles(document)
     document.core_properties.title = doc.title
-    document.core_properties.subject = doc.event.series
+    document.core_properties.subject = doc.cover.series
     document.core_properties.author = "Bridgework"
     document.add_heading(doc.title, level=0)
-    facts = [doc.event.series, doc.event.stakeholder_group, doc.event.date, doc.version_label]
+    cover = doc.cover
+    facts = [cover.series, cover.subtitle, cover.date, doc.version_label]
     for line in filter(None, facts):
         document.add_paragraph(line)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

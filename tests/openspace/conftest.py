@@ -193,3 +193,61 @@ def proposal_fields(**overrides) -> dict:
         "open_questions": "Who pays for the housing worker?",
     }
     return fields | overrides
+
+
+SECRET = "Only for the people in this room"
+
+
+def build_journey(setup: SeriesSetup):
+    """A full series: Connect topics (one staff-free, not shared), a Create conversation
+    from a birth parents' theme, and a proposal from it with an endorsement and concerns
+    (a tension and a problem). Returns ``(setup, the proposal's ThemeSource)``."""
+    from cafes import services as cafe_services
+    from openspace.models import ThemeSource
+
+    connect = setup.connect
+    services.open_space(viewer=connect.facilitator)
+    ana, ben, cai, _dee = connect.viewers
+    private = propose(ana, "Just us")
+    services.set_staff_free(viewer=ana, topic_id=private.pk, staff_free=True)
+    services.go_to_topic(viewer=ben, topic_id=private.pk)
+    cafe_services.post_note(viewer=ben, text=SECRET, kind="story", client_id=cid())
+    housing = propose(cai, "Housing first", "Nobody can heal without a home")
+    services.go_to_topic(viewer=cai, topic_id=housing.pk)
+    cafe_services.post_note(
+        viewer=cai,
+        text=f"{ana.participant.pseudonym} said housing is everything",
+        kind="idea",
+        client_id=cid(),
+    )
+    services.share_key_points(
+        viewer=cai, topic_id=housing.pk, text="Housing is the foundation", share_notes=False
+    )
+    _theme, topic = agenda_from_theme(setup, setup.explore_bp)
+    source = ThemeSource.objects.get(topic=topic)
+    maker = setup.people[0]
+    proposal = services.add_proposal(
+        viewer=maker,
+        topic_id=topic.pk,
+        source_ids=[source.pk],
+        client_id=cid(),
+        **proposal_fields(
+            change=f"A housing worker for every family, as {maker.participant.pseudonym} said"
+        ),
+    )
+    services.endorse(viewer=setup.people[1], proposal_id=proposal.pk)
+    services.raise_concern(
+        viewer=setup.people[2],
+        proposal_id=proposal.pk,
+        kind="tension",
+        text="Speed versus stability",
+        client_id=cid(),
+    )
+    services.raise_concern(
+        viewer=setup.people[3],
+        proposal_id=proposal.pk,
+        kind="problem",
+        text="Housing teams have no spare staff",
+        client_id=cid(),
+    )
+    return setup, source

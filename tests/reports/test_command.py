@@ -44,3 +44,24 @@ def test_an_unknown_format_is_a_clear_error(report_event, tmp_path):
             "build_report", report_event.slug, "--format", "rtf", "-o", str(tmp_path / "x")
         )
     assert not (tmp_path / "x").exists()
+
+
+def test_builds_a_series_report_with_series(report_event, tmp_path):
+    out = tmp_path / "series.docx"
+    stdout = io.StringIO()
+    series = report_event.series
+    call_command(
+        "build_report", series.slug, "--series", "-f", "docx", "-o", str(out), stdout=stdout
+    )
+    document = docx.Document(str(out))
+    assert document.paragraphs[0].text == f"Series report: {series.title}"
+    groups = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert groups == ["Explore: birth parents"]  # the Explore event's themes; no group set
+    assert f"series report of {series.title}" in stdout.getvalue()
+    assert not ReportVersion.objects.exists()
+
+
+def test_an_unknown_series_is_a_clear_error(report_event, tmp_path):
+    with pytest.raises(CommandError, match="No series has the slug 'nope'"):
+        call_command("build_report", "nope", "--series", "-f", "json", "-o", str(tmp_path / "x"))
+    assert not (tmp_path / "x").exists()

@@ -49,18 +49,25 @@ def test_only_explore_events_have_reports(db, enqueued):
     assert not ReportVersion.objects.exists()
 
 
-@pytest.mark.parametrize(("stage", "versions"), [(Stage.EXPLORE, 1), (Stage.CREATE, 0)])
-def test_closing_an_event_queues_a_report_for_explore_events(
-    db, enqueued, django_capture_on_commit_callbacks, stage, versions
+@pytest.mark.parametrize(
+    ("stage", "event_versions", "series_versions"),
+    [(Stage.CONNECT, 0, 0), (Stage.EXPLORE, 1, 0), (Stage.CREATE, 0, 1)],
+)
+def test_closing_an_event_queues_its_report_or_the_series_report(
+    db, enqueued, django_capture_on_commit_callbacks, stage, event_versions, series_versions
 ):
-    event = EventFactory(stage=stage, status=EventStatus.LIVE)
+    """An Explore event's harvest report; a Create event's proposals go in the series report."""
+    event = EventFactory(stage=stage, status=EventStatus.LIVE, title="Closing")
     with django_capture_on_commit_callbacks(execute=True):
         transition_event(event=event, to=EventStatus.CLOSED, by=None)
-    queued = list(ReportVersion.objects.filter(event=event))
-    assert len(queued) == versions
-    assert enqueued == [v.pk for v in queued]
-    if queued:
-        assert queued[0].reason == "The event was closed"
+    of_event = list(ReportVersion.objects.filter(event=event))
+    of_series = list(ReportVersion.objects.filter(series=event.series))
+    assert (len(of_event), len(of_series)) == (event_versions, series_versions)
+    assert enqueued == [v.pk for v in of_event + of_series]
+    if of_event:
+        assert of_event[0].reason == "The event was closed"
+    if of_series:
+        assert of_series[0].reason == "Closing was closed"
 
 
 def test_compiling_records_one_file_per_format_matching_what_is_on_disk(report_event):
