@@ -141,6 +141,7 @@ async def run_load(
     start = asyncio.Event()
     stop_at_box = [0.0]
     tasks = []
+    connecting = time.perf_counter()
     for first in range(0, participants, connect_batch):
         for seat in range(first, min(participants, first + connect_batch)):
             tasks.append(
@@ -169,6 +170,8 @@ async def run_load(
     return {
         "participants": participants,
         "connected": results.connected,
+        # From the first connection attempt until every seat had its state (or gave up).
+        "connect_s": round(began - 1 - connecting, 1),
         "notes_sent": len(results.sent),
         "acks": len(results.ack_ms),
         "deliveries_expected": expected,

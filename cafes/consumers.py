@@ -154,7 +154,10 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         self.sync_lock = asyncio.Lock()
         self.staff_news_waiting = False
         self.staff_batch: asyncio.Task | None = None
+        self.heartbeat: asyncio.Task | None = None
+        self.writes: asyncio.Queue[dict] = asyncio.Queue()
         await self.accept()
+        self.writer = asyncio.create_task(self._run_writes())
         self.watchdog = asyncio.create_task(self._watch_heartbeat())
         await self._join(group_name("event", self.viewer.event.pk))
         if can_watch(self.viewer):
@@ -168,7 +171,8 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if getattr(self, "viewer", None) is None:
             return
-        for task in (getattr(self, "watchdog", None), getattr(self, "staff_batch", None)):
+        tasks = ("watchdog", "staff_batch", "heartbeat", "writer")
+        for task in (getattr(self, name, None) for name in tasks):
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
         with contextlib.suppress(Exception):
@@ -230,22 +234,47 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         if kind == "hello":
             await self._hello(content)
         elif kind == "ping":
+            await self.send_json({"type": "pong", "server_time": timezone.now().isoformat()})
+            if self.heartbeat is None or self.heartbeat.done():
+                self.heartbeat = asyncio.create_task(self._heartbeat())
+        elif kind in WRITES:
+            # In order, on their own task: news keeps flowing to this socket while its
+            # writes wait for the database.
+            self.writes.put_nowait(content)
+        else:
+            await self._error("unknown_type", f"Unknown frame type {kind!r}.", content)
+
+    async def _heartbeat(self) -> None:
+        try:
             await in_db_thread(services.mark_present)(
                 viewer=self.viewer, channel_name=self.channel_name
             )
-            await self.send_json({"type": "pong", "server_time": timezone.now().isoformat()})
             # A restarted Redis has forgotten every group: joining again is idempotent.
             for group in list(self.groups_joined):
                 await self.channel_layer.group_add(group, self.channel_name)
-            if self.sent_upto is not None:
-                # The channel layer may have dropped a doorbell (past its capacity or expiry,
-                # or while Redis restarted): each heartbeat also looks in the database, so a
-                # lost doorbell costs at most one heartbeat interval.
-                await self._catch_up()
-        elif kind in WRITES:
-            await self._write(WRITES[kind], content)
-        else:
-            await self._error("unknown_type", f"Unknown frame type {kind!r}.", content)
+            # The channel layer may have dropped a doorbell (past its capacity or expiry, or
+            # while Redis restarted): each heartbeat also looks in the database, so a lost
+            # doorbell costs at most one heartbeat interval.
+            await self._catch_up()
+        except DatabaseError:
+            logger.warning("Database unavailable for a heartbeat", exc_info=True)
+
+    async def _run_writes(self) -> None:
+        """Carry out this socket's writes one after another, in the order they came."""
+        while True:
+            frame = await self.writes.get()
+            try:
+                await self._write(WRITES[frame["type"]], frame)
+            except DatabaseError:
+                # The database dropped the connection (restart, failover, terminated
+                # backend). Nothing was committed, so the client may simply retry; the next
+                # frame gets a fresh connection from the pool.
+                logger.warning("Database unavailable for a %s frame", frame["type"], exc_info=True)
+                await self._error("unavailable", UNAVAILABLE_MESSAGE, frame)
+            except Exception:
+                logger.exception("A %s frame failed", frame["type"])
+                await self.close(code=1011)
+                return
 
     async def _write(self, write: Write, frame: dict) -> None:
         client_id = frame.get("client_id")

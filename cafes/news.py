@@ -17,9 +17,7 @@ from functools import partial
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
-from django.db.models import Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db import connection, transaction
 
 from cafes.groups import group_name
 from cafes.models import LiveUpdate, Table
@@ -80,22 +78,24 @@ def frame_of(update: LiveUpdate) -> dict:
     }
 
 
+# The newest update of the table, and of the event's own news, before a given id: two index
+# lookups (``LiveUpdate.Meta.indexes``). Plain SQL: this runs for every note, and building
+# it through the ORM cost more than running it (docs/benchmarks.md).
+PREVIOUS_SQL = """
+SELECT
+  (SELECT id FROM cafes_liveupdate WHERE table_id = %s AND id < %s ORDER BY id DESC LIMIT 1),
+  (SELECT id FROM cafes_liveupdate
+    WHERE event_id = %s AND table_id IS NULL AND id < %s ORDER BY id DESC LIMIT 1)
+"""
+
+
 def _previous(update: LiveUpdate) -> int | None:
     """The id of the update the table's seats saw just before this one: the newer of their
-    table's last update and the event's own last news (two index lookups, one query)."""
-
-    def newest(updates) -> Coalesce:
-        last = updates.filter(pk__lt=update.pk).order_by("-pk").values("pk")[:1]
-        return Coalesce(Subquery(last), 0)
-
-    at_table = newest(LiveUpdate.objects.filter(table_id=update.table_id))
-    of_event = newest(LiveUpdate.objects.filter(event_id=update.event_id, table__isnull=True))
-    prev = (
-        Table.objects.filter(pk=update.table_id)
-        .values_list(Greatest(at_table, of_event), flat=True)
-        .first()
-    )
-    return prev or None
+    table's last update and the event's own last news."""
+    with connection.cursor() as cursor:
+        cursor.execute(PREVIOUS_SQL, [update.table_id, update.pk, update.event_id, update.pk])
+        at_table, of_event = cursor.fetchone()
+    return max(at_table or 0, of_event or 0) or None
 
 
 def groups_for(*, event_id: int, table_id: int | None) -> list[str]:

@@ -77,14 +77,18 @@ def share_event_round(event: Event) -> Round | None:
     return next(iter(rounds), None)
 
 
+SEAT_TABLE_SQL = (
+    "SELECT t.* FROM cafes_table t JOIN cafes_seat s ON s.table_id = t.id"
+    " WHERE s.round_id = %s AND s.participant_id = %s"
+)
+
+
 def lock_seat_table(round_: Round, participant: Participant) -> Table | None:
     """A participant's table write, after ``share_event_round``: hold the row of the table
-    they sit at in ``round_`` (``None``: no seat)."""
-    return (
-        Table.objects.select_for_update(of=("self",))
-        .filter(seats__round=round_, seats__participant=participant)
-        .first()
-    )
+    they sit at in ``round_`` (``None``: no seat). Plain SQL, as this runs for every note."""
+    sql = SEAT_TABLE_SQL + (" FOR UPDATE OF t" if connection.vendor == "postgresql" else "")
+    tables = Table.objects.raw(sql, [round_.pk, participant.pk])
+    return next(iter(tables), None)
 
 
 def lock_table(table_id: int) -> Table | None:
