@@ -271,7 +271,9 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
                 # frame gets a fresh connection from the pool.
                 logger.warning("Database unavailable for a %s frame", frame["type"], exc_info=True)
                 await self._error("unavailable", UNAVAILABLE_MESSAGE, frame)
-            except Exception:
+            except Exception as error:
+                if type(error).__name__ == "ClientDisconnected":
+                    return  # the socket closed before its ack; a retry gets the stored row
                 logger.exception("A %s frame failed", frame["type"])
                 await self.close(code=1011)
                 return

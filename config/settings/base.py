@@ -104,7 +104,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: channel layer, Celery broker, cache ------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 
-if REDIS_URL:
+# The channel layer only rings doorbells; the database is the source of truth, so a lost
+# message costs a database read, never a note. Redis pub/sub (the default) publishes a group
+# message once and each server process fans it out to its own sockets; the list-based layer
+# ("core") pops every message of every socket with its own Redis round trip, which was the
+# limit of a busy server (docs/benchmarks.md). ``CHANNEL_LAYER=core`` selects it.
+CHANNEL_LAYER = env("CHANNEL_LAYER", default="pubsub")
+if REDIS_URL and CHANNEL_LAYER == "pubsub":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": env("CHANNEL_LAYER_PREFIX", default="bridgework"),
+            },
+        }
+    }
+elif REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -125,6 +141,7 @@ if REDIS_URL:
             },
         }
     }
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -187,11 +187,23 @@ def test_a_client_that_reconnects_fifty_times_ends_with_the_same_notes(tmp_path)
     assert result["twice"] == 0
 
 
-def test_a_slow_client_makes_nobody_miss_a_note_and_catches_up_on_everything(tmp_path):
+# The pub/sub layer (the default) and the list-based one with a tiny capacity and expiry, so
+# the slow socket's queue overflows at once and channels-redis drops doorbells silently, as
+# it would under real load.
+LAYERS = {
+    "pubsub": {"CHANNEL_LAYER": "pubsub"},
+    "core-overflowing": {
+        "CHANNEL_LAYER": "core",
+        "CHANNEL_LAYER_CAPACITY": "2",
+        "CHANNEL_LAYER_EXPIRY": "1",
+    },
+}
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_a_slow_client_makes_nobody_miss_a_note_and_catches_up_on_everything(tmp_path, layer):
     round_ = Round.open(people=4)
-    # A tiny channel-layer capacity and expiry, so the slow socket's queue overflows at once
-    # and channels-redis drops doorbells silently, as it would under real load.
-    with asgi_server(tmp_path, CHANNEL_LAYER_CAPACITY="2", CHANNEL_LAYER_EXPIRY="1") as server:
+    with asgi_server(tmp_path, **LAYERS[layer]) as server:
         slow, *busy = clients_for(server, round_, round_.people)
 
         async def scenario() -> dict:

@@ -40,7 +40,7 @@ def test_asgi_server_round_trips_a_websocket_message_and_reports_health(tmp_path
     assert health["status"] == "ok"
     if IN_CI:
         assert health["checks"]["database"]["detail"] == "postgresql"
-        assert health["checks"]["channel_layer"]["detail"] == "RedisChannelLayer"
+        assert health["checks"]["channel_layer"]["detail"] == "RedisPubSubChannelLayer"
         assert health["checks"]["broker"]["detail"] == "redis"
     assert reply == {"type": "echo", "content": {"hello": "table 3"}}
 
