@@ -232,8 +232,8 @@ def test_a_slow_client_makes_nobody_miss_a_note_and_catches_up_on_everything(tmp
 
 
 def test_a_connect_storm_seats_and_serves_everyone(tmp_path):
-    """``STORM_SOCKETS`` sockets (200 here; 1,000 in ``bench/storm.py``) open at once, all
-    late arrivals, so every one of them is seated on connecting."""
+    """``STORM_SOCKETS`` sockets (200 in the suite; 1,000 as docs/benchmarks.md shows) open
+    at once, all late arrivals, so every one of them is seated on connecting."""
     sockets = int(os.environ.get("STORM_SOCKETS", "200"))
     round_ = Round.open(people=0, table_size=4)
     from tests.factories import ParticipantFactory
