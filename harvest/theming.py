@@ -8,7 +8,8 @@ only scikit-learn and SciPy:
 2. TF-IDF vectors are reduced by LSA (truncated SVD, fixed ``random_state``) so notes that
    share related words come closer, then normalised;
 3. Ward clustering is cut at every number of themes from 2 up to about one per four
-   notes, and the cut with the best silhouette (cosine) is kept;
+   notes, and the cut with the best silhouette (cosine) is kept (past ``WARD_MAX_NOTES``,
+   on an even sample, each other note joining the nearest theme centre);
 4. a theme of one note is not a theme: such notes, and notes with no content words
    ("Yes", "+1"), go to a theme labelled "Other".
 
@@ -36,6 +37,12 @@ DUPLICATE_SIMILARITY = 0.85
 QUOTE_SIMILARITY = 0.6  # two quotes more alike than this say the same thing
 SUMMARY_MAX_CHARS = 200
 QUOTE_MAX_CHARS = 400
+# Ward clustering and the silhouette need memory and time in the square of the number of
+# notes: past this many, an even sample is clustered and every note joins the theme whose
+# centre is nearest (100,000 notes would otherwise need tens of GB: docs/benchmarks.md).
+WARD_MAX_NOTES = 3000
+# Near-duplicates are looked for this many notes at a time, so memory stays flat.
+DUPLICATE_BLOCK = 1024
 
 FILLERS = {
     "really", "just", "like", "lot", "lots", "thing", "things", "felt", "feel", "feeling",
@@ -144,6 +151,8 @@ def _choose_labels(vectors: np.ndarray) -> np.ndarray:
     n = vectors.shape[0]
     if n < 6:
         return np.ones(n, dtype=int)
+    if n > WARD_MAX_NOTES:
+        return _labels_from_sample(vectors)
     tree = linkage(vectors, method="ward")
     distances = np.clip(1.0 - vectors @ vectors.T, 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
@@ -156,6 +165,17 @@ def _choose_labels(vectors: np.ndarray) -> np.ndarray:
         if score > best_score + 1e-9:
             best_labels, best_score = labels, score
     return best_labels
+
+
+def _labels_from_sample(vectors: np.ndarray) -> np.ndarray:
+    """``_choose_labels`` for many notes: cluster ``WARD_MAX_NOTES`` evenly spread ones (the
+    same every time), then give each note the label of the nearest theme centre."""
+    n = vectors.shape[0]
+    sample = np.unique((np.arange(WARD_MAX_NOTES) * (n / WARD_MAX_NOTES)).astype(int))
+    sample_labels = _choose_labels(vectors[sample])
+    ids = np.unique(sample_labels)
+    centres = normalize(np.vstack([vectors[sample][sample_labels == k].mean(axis=0) for k in ids]))
+    return ids[np.argmax(vectors @ centres.T, axis=1)]
 
 
 def _embed(matrix) -> np.ndarray:
@@ -180,18 +200,22 @@ def _duplicates(items: Sequence[Item], tfidf) -> dict[int, int]:
         else:
             seen[key] = i
     if tfidf is not None and tfidf.shape[0] > 1:
-        sims = (tfidf @ tfidf.T).toarray()
         repeats = np.zeros(len(items), dtype=bool)
         repeats[list(dup_of)] = True
-        for i in range(1, len(items)):
-            if repeats[i] or repeats[:i].all():
-                continue
-            # The most similar earlier original; argmax takes the first of equals, so ties
-            # go to the earliest note.
-            best = int(np.argmax(np.where(repeats[:i], -np.inf, sims[i, :i])))
-            if sims[i, best] >= DUPLICATE_SIMILARITY:
-                dup_of[i] = best
-                repeats[i] = True
+        for start in range(0, len(items), DUPLICATE_BLOCK):
+            stop = min(len(items), start + DUPLICATE_BLOCK)
+            # Each note of the block against every note up to the block's end.
+            sims = (tfidf[start:stop] @ tfidf[:stop].T).toarray()
+            for i in range(max(1, start), stop):
+                if repeats[i] or repeats[:i].all():
+                    continue
+                row = sims[i - start]
+                # The most similar earlier original; argmax takes the first of equals, so
+                # ties go to the earliest note.
+                best = int(np.argmax(np.where(repeats[:i], -np.inf, row[:i])))
+                if row[best] >= DUPLICATE_SIMILARITY:
+                    dup_of[i] = best
+                    repeats[i] = True
     return dup_of
 
 

@@ -112,3 +112,40 @@ def test_a_very_long_note_gives_a_short_summary():
     assert len(sentence) <= 201
     assert sentence.endswith("…")
     assert first_sentence("One. Two.") == "One."
+
+
+def test_a_round_too_big_for_ward_is_themed_from_a_sample(monkeypatch):
+    """Past ``WARD_MAX_NOTES`` an even sample is clustered and the other notes join the
+    nearest theme: every note still lands once, the same way every time, and the themes
+    still follow the fixture's topics. (All three rounds together and a small cap, so the
+    test runs the code a 100,000-note event does; ``DUPLICATE_BLOCK`` small too, so
+    near-duplicates are looked for across blocks.)"""
+    from harvest import theming
+
+    rows = fixture_rows()
+    items = [item for number in (1, 2, 3) for item in round_items(number)]
+    whole = build_draft_themes(items)
+    monkeypatch.setattr(theming, "WARD_MAX_NOTES", 40)
+    monkeypatch.setattr(theming, "DUPLICATE_BLOCK", 16)
+    themes = build_draft_themes(items)
+
+    placed = Counter(key for theme in themes for key in theme.keys)
+    assert sorted(placed) == sorted(item.key for item in items)
+    assert set(placed.values()) == {1}
+    again = build_draft_themes(list(items))
+    assert [(t.title, t.keys) for t in again] == [(t.title, t.keys) for t in themes]
+    # Near-duplicates do not depend on the block size.
+    marked = sorted(k for t in themes for k in t.duplicates)
+    assert marked == sorted(k for t in whole for k in t.duplicates)
+    assert len(marked) > 100
+    real = [t for t in themes if not t.is_other]
+    assert len(real) >= 6
+    titles = " | ".join(t.title for t in real).casefold()
+    for topic_words in ("social worker", "family group conference", "advocate"):
+        assert topic_words in titles, titles
+    # Themes are far purer than one heap of everything would be.
+    heap = Counter(rows[item.key]["topic"] for item in items).most_common(1)[0][1] / len(items)
+    purity = [
+        Counter(rows[k]["topic"] for k in t.keys).most_common(1)[0][1] / len(t.keys) for t in real
+    ]
+    assert sum(purity) / len(purity) > 2 * heap
