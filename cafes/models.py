@@ -288,8 +288,9 @@ class CafePhase(models.TextChoices):
 class Cafe(models.Model):
     """The live state of one event's café: which round is on and what everyone is doing.
 
-    Every write to the café locks this row first, so update ids are committed in the order
-    they are allocated and a resuming client can never skip past a late commit.
+    Every write to the café locks this row first — outright, or shared by a note's write,
+    which then locks its table's row — so update ids commit in order for everyone who may
+    see them and a resuming client never skips past a late commit (``cafes/ordering.py``).
     """
 
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="cafe")
