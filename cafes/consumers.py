@@ -35,6 +35,8 @@ REPLAY_MAX_BEHIND = 2000
 # Staff sockets hear of every note at every table; they read what is new from the database
 # at most this often (one read per batch instead of one per note: cafes/ordering.py).
 STAFF_BATCH_SECONDS = 0.1
+# How long a closing socket waits for a presence refresh still running, before clearing it.
+PRESENCE_WRITE_WAIT = 10
 FORBIDDEN = 4403
 # Closed by the heartbeat watchdog: nothing heard from the client for too long.
 GONE_QUIET = 4408
@@ -175,6 +177,10 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         for task in (getattr(self, name, None) for name in tasks):
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
+        presence_write = getattr(self, "presence_write", None)
+        if presence_write is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(presence_write), PRESENCE_WRITE_WAIT)
         with contextlib.suppress(Exception):
             # Best effort: a dead database or Redis must not keep the socket from closing
             # (presence also expires on its own after PRESENCE_TIMEOUT).
@@ -246,9 +252,14 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
 
     async def _heartbeat(self) -> None:
         try:
-            await in_db_thread(services.mark_present)(
-                viewer=self.viewer, channel_name=self.channel_name
+            # Kept apart (and shielded) so a disconnect can wait for it: a refresh landing
+            # after ``_leave`` would bring the person's presence back.
+            self.presence_write = asyncio.ensure_future(
+                in_db_thread(services.mark_present)(
+                    viewer=self.viewer, channel_name=self.channel_name
+                )
             )
+            await asyncio.shield(self.presence_write)
             # A restarted Redis has forgotten every group: joining again is idempotent.
             for group in list(self.groups_joined):
                 await self.channel_layer.group_add(group, self.channel_name)
@@ -258,6 +269,9 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             await self._catch_up()
         except DatabaseError:
             logger.warning("Database unavailable for a heartbeat", exc_info=True)
+        except Exception:
+            # The next ping tries again; nothing is lost (the database has every update).
+            logger.exception("A heartbeat failed")
 
     async def _run_writes(self) -> None:
         """Carry out this socket's writes one after another, in the order they came."""
@@ -373,6 +387,10 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
                 await self._catch_up()
             except DatabaseError:
                 logger.warning("Database unavailable while catching up", exc_info=True)
+                return
+            except Exception:
+                # The next doorbell or ping starts a new batch from the same cursor.
+                logger.exception("A staff catch-up failed")
                 return
 
     async def live_presence(self, message: dict) -> None:
