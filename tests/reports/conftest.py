@@ -78,3 +78,38 @@ def media_root(settings, tmp_path):
     """Each test's report files in a folder of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def finished_json(version, folder: str, media_root, content: bytes):
+    """A JSON file of a finished ``version``, stored under ``media_root / folder``."""
+    from reports.models import ReportFile
+
+    path = media_root / folder / "v1" / "attempt-1" / "r.json"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    return ReportFile.objects.create(
+        version=version,
+        format="json",
+        file=str(path.relative_to(media_root)),
+        size=path.stat().st_size,
+        sha256="0" * 64,
+    )
+
+
+def client_as(role: str, event, people):
+    """A browser signed in as ``role``: anonymous, a participant of ``event``, or one of
+    ``people``."""
+    from django.test import Client
+
+    from events.identity import SESSION_KEY
+    from tests.factories import ParticipantFactory
+
+    client = Client()
+    if role == "participant":
+        participant = ParticipantFactory(event=event, pseudonym="Visitor")
+        session = client.session
+        session[SESSION_KEY] = {str(event.pk): participant.pk}
+        session.save()
+    elif role != "anonymous":
+        client.force_login(people[role])
+    return client

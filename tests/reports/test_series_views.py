@@ -6,11 +6,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from events.identity import SESSION_KEY
 from events.models import StaffRole
-from reports.models import Download, ReportFile, ReportStatus, ReportVersion
+from reports.models import Download, ReportStatus, ReportVersion
 from reports.tasks import compile_report as compile_task
-from tests.factories import EventFactory, MembershipFactory, ParticipantFactory, UserFactory
+from tests.factories import EventFactory, MembershipFactory, UserFactory
+from tests.reports.conftest import client_as, finished_json
 
 SERIES_ROLES = {
     "facilitator": StaffRole.FACILITATOR,
@@ -64,28 +64,7 @@ def series_file(create_event, media_root):
     version = ReportVersion.objects.create(
         series=series, number=1, status=ReportStatus.DONE, progress=100, step="Ready"
     )
-    path = media_root / "series-reports" / series.slug / "v1" / "attempt-1" / "s.json"
-    path.parent.mkdir(parents=True)
-    path.write_bytes(b'{"journey": {}}')
-    return ReportFile.objects.create(
-        version=version,
-        format="json",
-        file=str(path.relative_to(media_root)),
-        size=path.stat().st_size,
-        sha256="0" * 64,
-    )
-
-
-def client_as(role: str, create_event, people) -> Client:
-    client = Client()
-    if role == "participant":
-        participant = ParticipantFactory(event=create_event, pseudonym="Visitor")
-        session = client.session
-        session[SESSION_KEY] = {str(create_event.pk): participant.pk}
-        session.save()
-    elif role != "anonymous":
-        client.force_login(people[role])
-    return client
+    return finished_json(version, f"series-reports/{series.slug}", media_root, b'{"journey": {}}')
 
 
 def page_url(create_event) -> str:

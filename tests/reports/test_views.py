@@ -4,11 +4,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from events.identity import SESSION_KEY
 from events.models import StaffRole
-from reports.models import Download, ReportFile, ReportStatus, ReportVersion
+from reports.models import Download, ReportStatus, ReportVersion
 from reports.tasks import compile_report as compile_task
-from tests.factories import EventFactory, MembershipFactory, ParticipantFactory, UserFactory
+from tests.factories import EventFactory, MembershipFactory, UserFactory
+from tests.reports.conftest import client_as, finished_json
 
 ALLOWED = {"table_host", "facilitator", "review_team"}
 ROLES = ["anonymous", "participant", "other_event_staff", *sorted(ALLOWED)]
@@ -27,28 +27,7 @@ def ready_file(report_event, media_root):
     version = ReportVersion.objects.create(
         event=report_event, number=1, status=ReportStatus.DONE, progress=100, step="Ready"
     )
-    path = media_root / "reports" / report_event.slug / "v1" / "attempt-1" / "r.json"
-    path.parent.mkdir(parents=True)
-    path.write_bytes(b'{"event": {}}')
-    return ReportFile.objects.create(
-        version=version,
-        format="json",
-        file=str(path.relative_to(media_root)),
-        size=path.stat().st_size,
-        sha256="0" * 64,
-    )
-
-
-def client_as(role: str, report_event, people) -> Client:
-    client = Client()
-    if role == "participant":
-        participant = ParticipantFactory(event=report_event, pseudonym="Visitor")
-        session = client.session
-        session[SESSION_KEY] = {str(report_event.pk): participant.pk}
-        session.save()
-    elif role != "anonymous":
-        client.force_login(people[role])
-    return client
+    return finished_json(version, f"reports/{report_event.slug}", media_root, b'{"event": {}}')
 
 
 @pytest.mark.parametrize("role", ROLES)
