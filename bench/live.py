@@ -298,6 +298,9 @@ def main() -> None:
         metavar="FILE",
         help="run the server under py-spy and write collapsed stacks (py-spy raw format) to FILE",
     )
+    parser.add_argument(
+        "--trace", metavar="FILE", help="write every delivery (send time, latency) to a CSV FILE"
+    )
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -326,7 +329,12 @@ def main() -> None:
     logs = ROOT / "var" / "bench"
     logs.mkdir(parents=True, exist_ok=True)
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
-    load = {"participants": args.participants, "duration": args.duration, "rate": args.rate}
+    load = {
+        "participants": args.participants,
+        "duration": args.duration,
+        "rate": args.rate,
+        "drain": args.drain,
+    }
 
     env = _server_env(prefix, "config.settings.production", {})
     server = Server("config.asgi:application", args.workers, env, logs / "live-server.log")
@@ -339,6 +347,10 @@ def main() -> None:
                     str(BIN / "py-spy"),
                     "record",
                     "--subprocesses",
+                    # Only threads holding the GIL: where the server's CPU goes, not where
+                    # its threads wait; and without pausing the server to sample it.
+                    "--gil",
+                    "--nonblocking",
                     "--format",
                     "raw",
                     "--output",
@@ -350,7 +362,9 @@ def main() -> None:
                 stderr=subprocess.DEVNULL,
             )
         ours = asyncio.run(
-            run_load(CafeProtocol(server.port, event["slug"], event["seats"]), **load)
+            run_load(
+                CafeProtocol(server.port, event["slug"], event["seats"]), **load, trace=args.trace
+            )
         )
     finally:
         if spy is not None:

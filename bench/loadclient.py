@@ -34,6 +34,8 @@ class Results:
     sent: dict[str, tuple[float, int]] = field(default_factory=dict)  # client_id -> (t, seat)
     delivered: Counter = field(default_factory=Counter)  # (client_id, seat) -> count
     latencies_ms: list[float] = field(default_factory=list)
+    # (seconds after the load began that the note was sent, latency ms), for ``trace``.
+    timeline: list[tuple[float, float]] = field(default_factory=list)
     ack_ms: list[float] = field(default_factory=list)
     errors: Counter = field(default_factory=Counter)
     connected: int = 0
@@ -105,6 +107,7 @@ async def _seat(
             results.delivered[(client_id, seat)] += 1
             if results.delivered[(client_id, seat)] == 1:
                 results.latencies_ms.append((now - sent[0]) * 1000)
+                results.timeline.append((sent[0], (now - sent[0]) * 1000))
                 results.last_arrival = max(results.last_arrival, now)
 
     read_task = asyncio.create_task(reader())
@@ -135,8 +138,11 @@ async def run_load(
     rate: float,
     drain: float = 5.0,
     connect_batch: int = 100,
+    trace: str | None = None,
 ) -> dict:
-    """Connect every seat, send for ``duration`` seconds, wait ``drain`` s, summarise."""
+    """Connect every seat, send for ``duration`` seconds, wait ``drain`` s, summarise.
+    ``trace``: a CSV file to write every delivery to (send time from the start, latency),
+    to see whether slow deliveries come together in time (a stall) or are spread out."""
     results = Results()
     start = asyncio.Event()
     stop_at_box = [0.0]
@@ -159,6 +165,11 @@ async def run_load(
     start.set()
     await asyncio.gather(*tasks, return_exceptions=True)
 
+    if trace:
+        with open(trace, "w") as out:
+            out.write("sent_s,latency_ms\n")
+            for sent_at, latency in sorted(results.timeline):
+                out.write(f"{sent_at - began:.3f},{latency:.1f}\n")
     table_sizes = Counter(protocol.table_of(s) for s in range(participants))
     expected = sum(table_sizes[protocol.table_of(seat)] - 1 for _, seat in results.sent.values())
     received = len(results.delivered)

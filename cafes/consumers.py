@@ -24,7 +24,7 @@ from cafes.checks import check_client_id
 from cafes.errors import CafeError
 from cafes.groups import group_name
 from cafes.models import LiveUpdate
-from cafes.news import RESYNC_KINDS
+from cafes.news import RESYNC_KINDS, newest_for_table
 from cafes.permissions import can_watch
 from events.models import Event
 
@@ -37,6 +37,9 @@ REPLAY_MAX_BEHIND = 2000
 STAFF_BATCH_SECONDS = 0.1
 # How long a closing socket waits for a presence refresh still running, before clearing it.
 PRESENCE_WRITE_WAIT = 10
+# Heartbeats refresh the connection's presence at most this often: well inside
+# ``selectors.PRESENCE_TIMEOUT`` (90 s), but not on every ping (20 s).
+PRESENCE_REFRESH_SECONDS = 30
 FORBIDDEN = 4403
 # Closed by the heartbeat watchdog: nothing heard from the client for too long.
 GONE_QUIET = 4408
@@ -167,6 +170,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         await in_db_thread(services.mark_present)(
             viewer=self.viewer, channel_name=self.channel_name
         )
+        self.present_at = time.monotonic()
         # Joining the table's group announces who is there, this person now included.
         await self._follow_table(await in_db_thread(self._seat_table)())
 
@@ -252,26 +256,40 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
 
     async def _heartbeat(self) -> None:
         try:
-            # Kept apart (and shielded) so a disconnect can wait for it: a refresh landing
-            # after ``_leave`` would bring the person's presence back.
-            self.presence_write = asyncio.ensure_future(
-                in_db_thread(services.mark_present)(
-                    viewer=self.viewer, channel_name=self.channel_name
-                )
-            )
-            await asyncio.shield(self.presence_write)
+            if time.monotonic() - self.present_at >= PRESENCE_REFRESH_SECONDS:
+                await self._refresh_presence()
             # A restarted Redis has forgotten every group: joining again is idempotent.
             for group in list(self.groups_joined):
                 await self.channel_layer.group_add(group, self.channel_name)
             # The channel layer may have dropped a doorbell (past its capacity or expiry, or
             # while Redis restarted): each heartbeat also looks in the database, so a lost
             # doorbell costs at most one heartbeat interval.
-            await self._catch_up()
+            if await self._may_have_missed_news():
+                await self._catch_up()
         except DatabaseError:
             logger.warning("Database unavailable for a heartbeat", exc_info=True)
         except Exception:
             # The next ping tries again; nothing is lost (the database has every update).
             logger.exception("A heartbeat failed")
+
+    async def _refresh_presence(self) -> None:
+        # Kept apart (and shielded) so a disconnect can wait for it: a refresh landing after
+        # ``_leave`` would bring the person's presence back.
+        self.presence_write = asyncio.ensure_future(
+            in_db_thread(services.mark_present)(viewer=self.viewer, channel_name=self.channel_name)
+        )
+        await asyncio.shield(self.presence_write)
+        self.present_at = time.monotonic()
+
+    async def _may_have_missed_news(self) -> bool:
+        """Staff: always (they read in batches anyway). A participant: only when their
+        table or the event has news past their cursor (one cheap look: ``news``)."""
+        if self.sent_upto is None or self.viewer.participant is None:
+            return True
+        newest = await in_db_thread(newest_for_table)(
+            event_id=self.viewer.event.pk, table_id=self.table_id
+        )
+        return (newest or 0) > self.sent_upto
 
     async def _run_writes(self) -> None:
         """Carry out this socket's writes one after another, in the order they came."""

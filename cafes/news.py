@@ -19,6 +19,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
+from cafes import rows
 from cafes.groups import group_name
 from cafes.models import LiveUpdate, Table
 from events.models import Event
@@ -35,7 +36,8 @@ def record(*, event: Event, kind: str, payload: dict, table: Table | None = None
     Must be called inside the service's transaction, after taking the locks of
     ``cafes.ordering``, so ids are committed in order.
     """
-    update = LiveUpdate.objects.create(event=event, table=table, kind=kind, payload=payload)
+    update = LiveUpdate(event=event, table=table, kind=kind, payload=payload)
+    rows.insert(update)
     prev = _previous(update) if update.table_id is not None else None
     transaction.on_commit(
         partial(
@@ -79,21 +81,28 @@ def frame_of(update: LiveUpdate) -> dict:
 
 
 # The newest update of the table, and of the event's own news, before a given id: two index
-# lookups (``LiveUpdate.Meta.indexes``). Plain SQL: this runs for every note, and building
-# it through the ORM cost more than running it (docs/benchmarks.md).
+# lookups (``LiveUpdate.Meta.indexes``). Plain SQL: this runs for every note and heartbeat,
+# and building it through the ORM cost more than running it (docs/benchmarks.md).
 PREVIOUS_SQL = """
 SELECT
   (SELECT id FROM cafes_liveupdate WHERE table_id = %s AND id < %s ORDER BY id DESC LIMIT 1),
   (SELECT id FROM cafes_liveupdate
     WHERE event_id = %s AND table_id IS NULL AND id < %s ORDER BY id DESC LIMIT 1)
 """
+NEWEST = 2**62
 
 
 def _previous(update: LiveUpdate) -> int | None:
     """The id of the update the table's seats saw just before this one: the newer of their
     table's last update and the event's own last news."""
+    return newest_for_table(event_id=update.event_id, table_id=update.table_id, below=update.pk)
+
+
+def newest_for_table(*, event_id: int, table_id: int | None, below: int = NEWEST) -> int | None:
+    """The newest update (below ``below``) that a seat at ``table_id`` may see: its table's
+    news or the event's own. A participant's heartbeat compares it with its cursor."""
     with connection.cursor() as cursor:
-        cursor.execute(PREVIOUS_SQL, [update.table_id, update.pk, update.event_id, update.pk])
+        cursor.execute(PREVIOUS_SQL, [table_id, below, event_id, below])
         at_table, of_event = cursor.fetchone()
     return max(at_table or 0, of_event or 0) or None
 

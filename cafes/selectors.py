@@ -7,7 +7,7 @@ hidden, merged or withdrawn notes.
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -26,7 +26,6 @@ from cafes.models import (
     Round,
     RoundStatus,
     Seat,
-    SeatHosting,
     Table,
 )
 from cafes.news import frame_of
@@ -121,62 +120,62 @@ def update_frame(update: LiveUpdate) -> dict:
     return frame_of(update)
 
 
-def present_at(*, event: Event, table: Table | None = None, round_: Round | None = None) -> dict:
-    """Who has a live connection, by participant id and by staff user id (only the people
-    of ``table`` in ``round_`` when given: a presence frame must not read the whole event)."""
-    rows = Presence.objects.filter(event=event, seen_at__gte=timezone.now() - PRESENCE_TIMEOUT)
-    if table is not None:
-        seated = Seat.objects.filter(round=round_, table=table).values("participant_id")
-        rows = rows.filter(Q(participant_id__in=seated) | Q(user_id=table.host_id))
-    pairs = list(rows.values_list("participant_id", "user_id"))
-    return {
-        "participants": {participant for participant, _ in pairs if participant is not None},
-        "users": {user for _, user in pairs if user is not None},
-    }
+# The people seated at one table in one round, with whether each keeps the table and has a
+# live connection: one query (it runs whenever someone connects or leaves). Plain SQL, as
+# its ORM form cost more to build than to run (docs/benchmarks.md).
+TABLE_PEOPLE_SQL = """
+SELECT s.participant_id, p.pseudonym, p.role_code,
+  EXISTS (SELECT 1 FROM cafes_seathosting h WHERE h.seat_id = s.id),
+  EXISTS (SELECT 1 FROM cafes_presence pr
+    WHERE pr.participant_id = s.participant_id AND pr.seen_at >= %s)
+FROM cafes_seat s JOIN events_participant p ON p.id = s.participant_id
+WHERE s.round_id = %s AND s.table_id = %s
+ORDER BY s.id
+"""
 
 
-def table_people(*, table: Table, round_: Round | None, present: dict) -> list[dict]:
+def table_people(*, table: Table, round_id: int | None) -> list[dict]:
     """The people at a table in a round, hosts first, with whether they are connected."""
+    fresh = timezone.now() - PRESENCE_TIMEOUT
     people = []
     if table.host_id:
+        present = Presence.objects.filter(
+            event_id=table.event_id, user_id=table.host_id, seen_at__gte=fresh
+        )
         people.append(
             {
                 "participant": None,
                 "name": table.host.get_username(),
                 "role_code": "",
                 "host": True,
-                "present": table.host_id in present["users"],
+                "present": present.exists(),
             }
         )
-    if round_ is not None:
-        hosting = set(
-            SeatHosting.objects.filter(seat__round=round_, seat__table=table).values_list(
-                "seat__participant_id", flat=True
-            )
-        )
-        seats = Seat.objects.filter(round=round_, table=table).select_related("participant")
-        for seat in seats.order_by("pk"):
-            people.append(
-                {
-                    "participant": seat.participant_id,
-                    "name": seat.participant.pseudonym,
-                    "role_code": seat.participant.role_code,
-                    "host": seat.participant_id in hosting,
-                    "present": seat.participant_id in present["participants"],
-                }
-            )
+    if round_id is None:
+        return people
+    with connection.cursor() as cursor:
+        cursor.execute(TABLE_PEOPLE_SQL, [fresh, round_id, table.pk])
+        seated = cursor.fetchall()
+    people.extend(
+        {
+            "participant": participant_id,
+            "name": pseudonym,
+            "role_code": role_code,
+            "host": bool(hosting),
+            "present": bool(present),
+        }
+        for participant_id, pseudonym, role_code, hosting, present in seated
+    )
     return people
 
 
 def presence_frame(*, event: Event, table_id: int) -> dict | None:
     """Who is at one table right now (sent when someone connects or leaves)."""
-    cafe = cafe_for(event)
     table = Table.objects.select_related("host").filter(event=event, pk=table_id).first()
     if table is None:
         return None
-    round_ = cafe.current_round if cafe else None
-    present = present_at(event=event, table=table, round_=round_)
-    people = table_people(table=table, round_=round_, present=present)
+    round_id = Cafe.objects.filter(event=event).values_list("current_round_id", flat=True).first()
+    people = table_people(table=table, round_id=round_id)
     return {"type": "presence", "table": table_id, "people": people}
 
 
@@ -245,12 +244,12 @@ def _questions(viewer: Viewer) -> list[dict]:
     ]
 
 
-def _console_tables(event: Event, round_: Round | None, present: dict) -> list[dict]:
+def _console_tables(event: Event, round_: Round | None) -> list[dict]:
     tables = []
     for table in Table.objects.filter(event=event).select_related("host"):
         readable = round_ is not None and not table.closed_to_staff
         summary = table_summary(table, round_=round_ if readable else None)
-        summary["people"] = table_people(table=table, round_=round_, present=present)
+        summary["people"] = table_people(table=table, round_id=round_.pk if round_ else None)
         summary["priorities"] = _priorities(table, round_) if readable else []
         summary["notes"] = _notes_at(table, round_, moderator=True) if readable else []
         summary["staff_free"] = table.closed_to_staff
@@ -294,8 +293,6 @@ def _state(
         table = Table.objects.filter(event=event, pk=table_id).first()
         if table is not None and not can_read_table(viewer, table):
             table = None
-    # Staff see every table's people; a participant only their own table's.
-    present = present_at(event=event) if can_watch(viewer) else None
     rounds = list(Round.objects.filter(event=event))
     moderator = bool(table) and can_moderate(viewer, table)
     state = {
@@ -325,18 +322,16 @@ def _state(
         "questions": _questions(viewer),
     }
     if table is not None and round_ is not None:
-        if present is None:
-            present = present_at(event=event, table=table, round_=round_)
         state["table"] = {
             "id": table.pk,
             "label": table.label,
-            "people": table_people(table=table, round_=round_, present=present),
+            "people": table_people(table=table, round_id=round_.pk),
         }
         state["notes"] = _notes_at(table, round_, moderator=moderator)
         state["read_back"] = _read_back(table, round_)
         state["priorities"] = _priorities(table, round_)
     if can_watch(viewer):
-        state["tables"] = _console_tables(event, round_, present)
+        state["tables"] = _console_tables(event, round_)
         state["participants"] = [
             {"id": p.pk, "name": p.pseudonym, "role_code": p.role_code}
             for p in Participant.objects.filter(event=event, status=ParticipantStatus.JOINED)

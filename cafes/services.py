@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from cafes import news, ordering, seating
+from cafes import news, ordering, rows, seating
 from cafes.checks import (
     check_client_id,
     check_id,
@@ -685,17 +685,21 @@ def _lock_note_table(viewer: Viewer, note: Note) -> Cafe:
 def post_note(
     *, viewer: Viewer, text: str, kind: str, client_id, table_id: int | None = None
 ) -> Note:
-    """Post a note at the viewer's table in the open round; every seat sees it at once."""
+    """Post a note at the viewer's table in the open round; every seat sees it at once.
+
+    A retry with the same ``client_id`` gets what the first attempt stored, even after the
+    round closed; two attempts at once: the second waits on the table's lock and then finds
+    the first. Plain-SQL insert (``cafes.rows``): this runs for every note."""
     client_id = check_client_id(client_id)
     text = check_text(text, what="note")
     kind = check_kind(kind)
-    existing = Note.objects.filter(event=viewer.event, client_id=client_id).first()
-    if existing is not None:
-        # A retry (even after the round closed) gets what the first attempt stored. Two
-        # attempts at once: the second waits on the table's lock, then the unique index
-        # refuses it and the client's retry lands here.
-        return _same_author_or_refuse(viewer, existing)
-    round_, table = _lock_my_table(viewer, table_id)
+    try:
+        round_, table = _lock_my_table(viewer, table_id)
+    except CafeError:
+        stored = _note_by_client_id(viewer, client_id)
+        if stored is None:
+            raise
+        return _same_author_or_refuse(viewer, stored)
     note = Note(
         event=viewer.event,
         round=round_,
@@ -705,9 +709,14 @@ def post_note(
         client_id=client_id,
         **_author_fields(viewer),
     )
-    _save(note)
+    if not rows.insert(note, unless_exists=("event", "client_id")):
+        return _same_author_or_refuse(viewer, _note_by_client_id(viewer, client_id))
     _note_news(note, "posted")
     return note
+
+
+def _note_by_client_id(viewer: Viewer, client_id: uuid.UUID) -> Note | None:
+    return Note.objects.filter(event=viewer.event, client_id=client_id).first()
 
 
 @transaction.atomic
@@ -1078,24 +1087,15 @@ def answer_question(
 
 
 def mark_present(*, viewer: Viewer, channel_name: str) -> None:
-    """Record one open connection, or refresh it on every heartbeat (then a single query)."""
-    now = timezone.now()
-    if Presence.objects.filter(channel_name=channel_name).update(seen_at=now):
-        return
-    Presence.objects.bulk_create(
-        [
-            Presence(
-                channel_name=channel_name,
-                event=viewer.event,
-                participant=viewer.participant,
-                user=None if viewer.participant else viewer.user,
-                seen_at=now,
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["channel_name"],
-        update_fields=["seen_at"],
+    """Record one open connection, or refresh it on a heartbeat: one upsert."""
+    presence = Presence(
+        channel_name=channel_name,
+        event=viewer.event,
+        participant=viewer.participant,
+        user=None if viewer.participant else viewer.user,
+        seen_at=timezone.now(),
     )
+    rows.insert(presence, unless_exists=("channel_name",), refresh=("seen_at",))
 
 
 def mark_absent(*, channel_name: str) -> None:

@@ -19,7 +19,7 @@ from cafes.models import ChatMessage, LiveUpdate, Note, Seat, Table
 from config.asgi import application
 from events.identity import remember_participant
 from events.models import StaffRole
-from tests.cafes.conftest import make_event, staff_viewer
+from tests.cafes.conftest import cid, make_event, participant_viewer, staff_viewer
 from tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -242,6 +242,26 @@ async def test_news_racing_a_replay_is_not_sent_twice(room):
     in_state = any(n["text"] == "racing" for s in states for n in s["notes"])
     assert len(racing) + in_state == 1
     await mine.disconnect()
+    await theirs.disconnect()
+
+
+async def test_a_lost_doorbell_reaches_the_table_on_its_next_ping(room, monkeypatch):
+    author, mate = room.at(0)[:2]
+    theirs = await join(room, mate)
+    # The channel layer loses the note's doorbell (as channels-redis does past its capacity).
+    monkeypatch.setattr("cafes.news.send", lambda groups, message: None)
+    stored = await database_sync_to_async(
+        lambda: services.post_note(
+            viewer=participant_viewer(author), text="Nobody rang", kind="story", client_id=cid()
+        )
+    )()
+    assert await quiet(theirs) == []
+
+    await theirs.send_json_to({"type": "ping"})
+    frames = await frames_until(theirs, "update")
+    assert frames[-1]["payload"]["note"]["id"] == stored.pk
+    await theirs.send_json_to({"type": "ping"})
+    assert [f["type"] for f in await quiet(theirs)] == ["pong"]  # once, not again
     await theirs.disconnect()
 
 

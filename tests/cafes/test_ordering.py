@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 
 from cafes import selectors, services
-from cafes.models import LiveUpdate, NoteKind, Seat
+from cafes.models import LiveUpdate, Note, NoteKind, Seat
 from tests.cafes.conftest import cid, make_event, participant_viewer, staff_viewer
 from tests.factories import ParticipantFactory
 from tests.support.services import require_postgres
@@ -23,16 +23,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 class SlowNote(threading.Thread):
     """Posts a note and keeps its transaction open until ``release`` is set."""
 
-    def __init__(self, viewer, text: str) -> None:
+    def __init__(self, viewer, text: str, client_id=None) -> None:
         super().__init__(daemon=True)
-        self.viewer, self.text = viewer, text
+        self.viewer, self.text, self.client_id = viewer, text, client_id or cid()
         self.in_flight, self.release = threading.Event(), threading.Event()
 
     def run(self) -> None:
         try:
             with transaction.atomic():
                 services.post_note(
-                    viewer=self.viewer, text=self.text, kind=NoteKind.STORY, client_id=cid()
+                    viewer=self.viewer,
+                    text=self.text,
+                    kind=NoteKind.STORY,
+                    client_id=self.client_id,
                 )
                 self.in_flight.set()
                 self.release.wait(20)
@@ -150,3 +153,29 @@ def test_closing_the_round_waits_for_a_note_being_written_and_comes_after_it(two
     last_note = max(i for i, kind in enumerate(kinds) if kind == "note")
     assert kinds[last_note + 1 :] == ["round"]
     assert event.notes.get().text == "the last word"
+
+
+def test_two_attempts_at_once_with_one_client_id_store_one_note(two_tables):
+    event, _, at_one, _ = two_tables
+    viewer = participant_viewer(at_one)
+    client_id = cid()
+    first = SlowNote(viewer, "Sent twice by a flaky connection", client_id)
+    first.start()
+    assert first.in_flight.wait(10)
+    second, result = in_thread(
+        lambda: services.post_note(
+            viewer=viewer,
+            text="Sent twice by a flaky connection",
+            kind="story",
+            client_id=client_id,
+        )
+    )
+    wait_for_a_lock_wait()  # the second waits for the first's table lock
+    first.release.set()
+    first.join(10)
+    second.join(10)
+
+    stored = Note.objects.get(event=event, client_id=client_id)
+    assert result == [stored]  # the second attempt is answered with the first's note
+    notes = LiveUpdate.objects.filter(event=event, kind="note")
+    assert [u.payload["note"]["id"] for u in notes] == [stored.pk]

@@ -195,6 +195,22 @@ def test_a_note_is_posted_once_even_when_retried(live_cafe, people):
     assert LiveUpdate.objects.count() == before + 1
 
 
+def test_a_retry_after_the_round_closed_gets_the_stored_note(live_cafe, people, facilitator):
+    viewer = participant_viewer(people[0])
+    client_id = cid()
+    note = services.post_note(viewer=viewer, text="Said in time", kind="story", client_id=client_id)
+    services.close_round(viewer=facilitator)
+
+    again = services.post_note(
+        viewer=viewer, text="Said in time", kind="story", client_id=client_id
+    )
+    assert again.pk == note.pk
+    with pytest.raises(CafeError) as error:
+        services.post_note(viewer=viewer, text="Too late", kind="story", client_id=cid())
+    assert error.value.code == "round_closed"
+    assert Note.objects.count() == 1
+
+
 def test_someone_else_cannot_reuse_a_client_id(live_cafe, people):
     client_id = cid()
     services.post_note(
