@@ -76,14 +76,21 @@ def _ensure_database(url: str) -> None:
             admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
-def make_event(participants: int, tables: int) -> dict:
-    """An open Explore event with everyone joined, seated for round 1 and the round open.
+def make_event(participants: int, tables: int, staff: int = 0) -> dict:
+    """An open Explore event with everyone joined, seated for round 1 and the round open,
+    and ``staff`` table hosts signed in to watch it.
 
-    Returns the slug and, per seat, the session cookie and table id."""
+    Returns the slug and, per seat (participants, then staff), the session cookie, the
+    participant and table ids (``None`` for staff) and whether it is a staff screen."""
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
@@ -93,7 +100,7 @@ def make_event(participants: int, tables: int) -> dict:
     from cafes.permissions import Viewer
     from events import services as event_services
     from events.identity import remember_participant
-    from events.models import EventStatus, Stage
+    from events.models import EventStatus, StaffRole, Stage
     from events.permissions import staff_roles
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -135,7 +142,19 @@ def make_event(participants: int, tables: int) -> dict:
                 "cookie": session.session_key,
                 "participant": participant.pk,
                 "table": table_of[participant.pk],
+                "staff": False,
             }
+        )
+    for number in range(staff):
+        user = get_user_model().objects.create_user(username=f"bench-{run}-host-{number}")
+        event_services.grant_role(user=user, role=StaffRole.TABLE_HOST, event=event)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        seats.append(
+            {"cookie": session.session_key, "participant": None, "table": None, "staff": True}
         )
     return {"slug": event.slug, "seats": seats, "tables": len(set(table_of.values()))}
 
@@ -183,6 +202,9 @@ class CafeProtocol:
                 await asyncio.sleep(20)
                 await ws.send(json.dumps({"type": "ping"}))
 
+    def watches(self, seat: int) -> bool:
+        return self.seats[seat]["staff"]
+
     def read(self, frame: dict, seat: int) -> tuple[str, str] | None:
         if frame.get("type") == "ack":
             return ("ack", frame["client_id"])
@@ -212,6 +234,9 @@ class RelayProtocol:
 
     def note_frame(self, seat: int, client_id: str, text: str) -> str:
         return json.dumps({"client_id": client_id, "text": text})
+
+    def watches(self, seat: int) -> bool:
+        return False
 
     async def on_open(self, ws, seat: int) -> None:
         return None
@@ -290,6 +315,9 @@ def main() -> None:
     parser.add_argument(
         "--rate", type=float, default=0.1, help="notes per second per participant (0.1)"
     )
+    parser.add_argument(
+        "--staff", type=int, default=0, help="table hosts watching every table (staff screens)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--drain", type=float, default=10, help="seconds to wait after sending")
     parser.add_argument("--skip-baseline", action="store_true")
@@ -319,7 +347,7 @@ def main() -> None:
     # The sessions made here are read by the server: both must sign with the same key.
     os.environ.setdefault("SECRET_KEY", "bench-only-" + uuid.uuid4().hex * 2)
     started = time.perf_counter()
-    event = make_event(args.participants, args.tables)
+    event = make_event(args.participants, args.tables, args.staff)
     setup_s = time.perf_counter() - started
     print(
         f"event {event['slug']}: {args.participants} participants at {event['tables']} tables "
@@ -363,7 +391,10 @@ def main() -> None:
             )
         ours = asyncio.run(
             run_load(
-                CafeProtocol(server.port, event["slug"], event["seats"]), **load, trace=args.trace
+                CafeProtocol(server.port, event["slug"], event["seats"]),
+                **load,
+                watchers=args.staff,
+                trace=args.trace,
             )
         )
     finally:

@@ -24,6 +24,9 @@ class Protocol(TypingProtocol):
     def headers(self, seat: int) -> dict[str, str]: ...
     def table_of(self, seat: int) -> int: ...
     def note_frame(self, seat: int, client_id: str, text: str) -> str: ...
+    def watches(self, seat: int) -> bool:
+        """A staff screen: sends nothing and sees every table's notes."""
+
     async def on_open(self, ws, seat: int) -> None: ...
     def read(self, frame: dict, seat: int) -> tuple[str, str] | None:
         """``("note", client_id)`` for a note arriving, ``("ack", client_id)`` for an ack."""
@@ -40,6 +43,9 @@ class Results:
     errors: Counter = field(default_factory=Counter)
     connected: int = 0
     last_arrival: float = 0.0
+    # Staff screens (``watches``): every note at every table, counted apart.
+    watched: Counter = field(default_factory=Counter)  # (client_id, seat) -> count
+    watch_ms: list[float] = field(default_factory=list)
 
 
 def free_port() -> int:
@@ -87,6 +93,7 @@ async def _seat(
         await ws.close()
         return
     results.connected += 1
+    watching = protocol.watches(seat)
 
     async def reader() -> None:
         async for raw in ws:
@@ -101,6 +108,11 @@ async def _seat(
             if sent is None:
                 continue
             now = time.perf_counter()
+            if watching:
+                results.watched[(client_id, seat)] += 1
+                if results.watched[(client_id, seat)] == 1:
+                    results.watch_ms.append((now - sent[0]) * 1000)
+                continue
             if what == "ack" or (what == "note" and sent[1] == seat):
                 results.ack_ms.append((now - sent[0]) * 1000)
                 continue
@@ -115,7 +127,7 @@ async def _seat(
     await asyncio.sleep(random.random() / rate)  # spread the first notes
     number = 0
     try:
-        while time.perf_counter() < stop_at_box[0]:
+        while not watching and time.perf_counter() < stop_at_box[0]:
             client_id = str(uuid.uuid4())
             number += 1
             results.sent[client_id] = (time.perf_counter(), seat)
@@ -123,6 +135,8 @@ async def _seat(
             await asyncio.sleep(1 / rate)
     except Exception as exc:
         results.errors[f"send: {type(exc).__name__}"] += 1
+    if watching:
+        await asyncio.sleep(max(0.0, stop_at_box[0] - time.perf_counter()))
     await asyncio.sleep(drain)
     if read_task.done() and read_task.exception() is not None:
         results.errors[f"read: {type(read_task.exception()).__name__}"] += 1
@@ -135,12 +149,14 @@ async def run_load(
     *,
     participants: int,
     duration: float,
+    watchers: int = 0,
     rate: float,
     drain: float = 5.0,
     connect_batch: int = 100,
     trace: str | None = None,
 ) -> dict:
-    """Connect every seat, send for ``duration`` seconds, wait ``drain`` s, summarise.
+    """Connect every seat (``participants`` who post, then ``watchers`` staff screens),
+    send for ``duration`` seconds, wait ``drain`` s, summarise.
     ``trace``: a CSV file to write every delivery to (send time from the start, latency),
     to see whether slow deliveries come together in time (a stall) or are spread out."""
     results = Results()
@@ -148,14 +164,15 @@ async def run_load(
     stop_at_box = [0.0]
     tasks = []
     connecting = time.perf_counter()
-    for first in range(0, participants, connect_batch):
-        for seat in range(first, min(participants, first + connect_batch)):
+    everyone = participants + watchers
+    for first in range(0, everyone, connect_batch):
+        for seat in range(first, min(everyone, first + connect_batch)):
             tasks.append(
                 asyncio.create_task(_seat(protocol, seat, results, start, stop_at_box, rate, drain))
             )
         await asyncio.sleep(0.2)
     deadline = time.perf_counter() + 120
-    while results.connected + sum(results.errors.values()) < participants:
+    while results.connected + sum(results.errors.values()) < everyone:
         if time.perf_counter() > deadline:
             break
         await asyncio.sleep(0.1)
@@ -178,6 +195,17 @@ async def run_load(
     # Delivery throughput: deliveries over the time from the first send to the last arrival,
     # so a server that falls behind (and catches up in the drain) scores lower.
     active_s = max(results.last_arrival - began, duration) if results.last_arrival else duration
+    staff = {}
+    if watchers:
+        staff = {
+            "staff": watchers,
+            "staff_deliveries_expected": len(results.sent) * watchers,
+            "staff_deliveries_received": len(results.watched),
+            "staff_duplicates": sum(count - 1 for count in results.watched.values()),
+            "staff_p50_ms": _round(percentile(results.watch_ms, 50)),
+            "staff_p99_ms": _round(percentile(results.watch_ms, 99)),
+            "staff_max_ms": round(max(results.watch_ms), 1) if results.watch_ms else None,
+        }
     return {
         "participants": participants,
         "connected": results.connected,
@@ -197,5 +225,6 @@ async def run_load(
         "notes_per_s": round(len(results.sent) / duration, 1),
         "active_s": round(active_s, 2),
         "deliveries_per_s": round(received / active_s, 1),
+        **staff,
         "errors": dict(results.errors),
     }

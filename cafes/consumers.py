@@ -26,15 +26,13 @@ from cafes.groups import group_name
 from cafes.models import LiveUpdate
 from cafes.news import RESYNC_KINDS, newest_for_table
 from cafes.permissions import can_watch
+from cafes.staff_feed import StaffFeed
 from events.models import Event
 
 MAX_FRAME_BYTES = 8 * 1024
 REPLAY_LIMIT = 200
 # A client further behind than this gets a fresh ``state`` instead of a long replay.
 REPLAY_MAX_BEHIND = 2000
-# Staff sockets hear of every note at every table; they read what is new from the database
-# at most this often (one read per batch instead of one per note: cafes/ordering.py).
-STAFF_BATCH_SECONDS = 0.1
 # How long a closing socket waits for a presence refresh still running, before clearing it.
 PRESENCE_WRITE_WAIT = 10
 # Heartbeats refresh the connection's presence at most this often: well inside
@@ -157,8 +155,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         self.heard_at = time.monotonic()
         # Catching up, a fresh state and the staff batch task never interleave.
         self.sync_lock = asyncio.Lock()
-        self.staff_news_waiting = False
-        self.staff_batch: asyncio.Task | None = None
+        self.staff_feed: StaffFeed | None = None
         self.heartbeat: asyncio.Task | None = None
         self.writes: asyncio.Queue[dict] = asyncio.Queue()
         await self.accept()
@@ -166,6 +163,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         self.watchdog = asyncio.create_task(self._watch_heartbeat())
         await self._join(group_name("event", self.viewer.event.pk))
         if can_watch(self.viewer):
+            self.staff_feed = StaffFeed.join(self.viewer, self, self._from_staff_feed)
             await self._join(group_name("staff", self.viewer.event.pk))
         await in_db_thread(services.mark_present)(
             viewer=self.viewer, channel_name=self.channel_name
@@ -177,7 +175,9 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if getattr(self, "viewer", None) is None:
             return
-        tasks = ("watchdog", "staff_batch", "heartbeat", "writer")
+        if getattr(self, "staff_feed", None) is not None:
+            self.staff_feed.leave(self)
+        tasks = ("watchdog", "heartbeat", "writer")
         for task in (getattr(self, name, None) for name in tasks):
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
@@ -264,7 +264,9 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             # The channel layer may have dropped a doorbell (past its capacity or expiry, or
             # while Redis restarted): each heartbeat also looks in the database, so a lost
             # doorbell costs at most one heartbeat interval.
-            if await self._may_have_missed_news():
+            if self.staff_feed is not None:
+                self.staff_feed.ring()  # one read for every staff screen of this process
+            elif await self._may_have_missed_news():
                 await self._catch_up()
         except DatabaseError:
             logger.warning("Database unavailable for a heartbeat", exc_info=True)
@@ -282,8 +284,8 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         self.present_at = time.monotonic()
 
     async def _may_have_missed_news(self) -> bool:
-        """Staff: always (they read in batches anyway). A participant: only when their
-        table or the event has news past their cursor (one cheap look: ``news``)."""
+        """Whether a participant's table or the event has news past their cursor (one cheap
+        look: ``news``)."""
         if self.sent_upto is None or self.viewer.participant is None:
             return True
         newest = await in_db_thread(newest_for_table)(
@@ -372,8 +374,8 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             logger.warning("Database unavailable while catching up", exc_info=True)
 
     async def _news(self, message: dict) -> None:
-        if can_watch(self.viewer):
-            self._staff_news()
+        if self.staff_feed is not None:
+            self.staff_feed.ring()
             return
         frame = message.get("frame")
         async with self.sync_lock:
@@ -390,26 +392,15 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
                 return
             await self._catch_up_locked()
 
-    def _staff_news(self) -> None:
-        """Staff see every table: gather the doorbells of ``STAFF_BATCH_SECONDS`` and read
-        what is new once (``cafes.ordering``: only up to where every write has committed)."""
-        self.staff_news_waiting = True
-        if self.staff_batch is None or self.staff_batch.done():
-            self.staff_batch = asyncio.create_task(self._staff_catch_up())
-
-    async def _staff_catch_up(self) -> None:
-        while self.staff_news_waiting:
-            await asyncio.sleep(STAFF_BATCH_SECONDS)
-            self.staff_news_waiting = False
-            try:
-                await self._catch_up()
-            except DatabaseError:
-                logger.warning("Database unavailable while catching up", exc_info=True)
+    async def _from_staff_feed(self, feed: StaffFeed) -> None:
+        """The event's staff feed has read what is new: send this socket its part of it."""
+        async with self.sync_lock:
+            if self.sent_upto is None:
                 return
-            except Exception:
-                # The next doorbell or ping starts a new batch from the same cursor.
-                logger.exception("A staff catch-up failed")
-                return
+            updates = feed.after(self.sent_upto)
+            if updates is None or not await self._send_updates_locked(updates):
+                await self._catch_up_locked()
+                feed.start_at(self.sent_upto)
 
     async def live_presence(self, message: dict) -> None:
         frame = message["frame"]
@@ -428,21 +419,26 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             updates = await in_db_thread(selectors.updates_after)(
                 viewer=self.viewer, after=self.sent_upto, table_id=self.table_id, limit=REPLAY_LIMIT
             )
-            for update in updates:
-                if update.kind in RESYNC_KINDS:
-                    if await self._still_at_my_table(update):
-                        # Someone arrived at (or left) this participant's table; their own
-                        # seat is unchanged and the presence frame already showed the change,
-                        # so no fresh state is needed (a connect storm stays cheap).
-                        self.sent_upto = update.pk
-                        continue
-                    await self._send_state_locked()
-                    break
-                await self.send_json(selectors.update_frame(update))
-                self.sent_upto = update.pk
-            else:
-                if len(updates) < REPLAY_LIMIT:
-                    return
+            # After a fresh state, go on from its cursor.
+            if await self._send_updates_locked(updates) and len(updates) < REPLAY_LIMIT:
+                return
+
+    async def _send_updates_locked(self, updates: list[LiveUpdate]) -> bool:
+        """Send ``updates`` (those after ``sent_upto``, in order). ``False`` if one of them
+        called for a fresh state instead, which was sent in its place."""
+        for update in updates:
+            if update.kind in RESYNC_KINDS:
+                if await self._still_at_my_table(update):
+                    # Someone arrived at (or left) this participant's table; their own seat
+                    # is unchanged and the presence frame already showed the change, so no
+                    # fresh state is needed (a connect storm stays cheap).
+                    self.sent_upto = update.pk
+                    continue
+                await self._send_state_locked()
+                return False
+            await self.send_json(selectors.update_frame(update))
+            self.sent_upto = update.pk
+        return True
 
     async def _still_at_my_table(self, update: LiveUpdate) -> bool:
         if update.kind != "seating" or update.table_id is None or self.viewer.participant is None:
@@ -463,6 +459,8 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             viewer=self.viewer, table_id=self.focus_table
         )
         self.sent_upto = state["cursor"]
+        if self.staff_feed is not None:
+            self.staff_feed.start_at(self.sent_upto)
         await self.send_json(state)
         if self.viewer.participant is not None:
             seated_at = state["table"]["id"] if state["table"] else None

@@ -14,7 +14,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 
-from cafes import services
+from cafes import selectors, services
 from cafes.models import ChatMessage, LiveUpdate, Note, Seat, Table
 from config.asgi import application
 from events.identity import remember_participant
@@ -365,6 +365,41 @@ async def test_the_facilitator_sees_every_table_and_runs_the_rounds(room):
     note = await database_sync_to_async(Note.objects.get)(pk=ack["id"])
     assert note.table_id == round_two_table
     for communicator in (facilitator, a, b):
+        await communicator.disconnect()
+
+
+async def test_staff_screens_share_one_read_and_each_see_every_note_once(room, monkeypatch):
+    hosts = [
+        await database_sync_to_async(staff_viewer)(room.event, StaffRole.TABLE_HOST)
+        for _ in range(3)
+    ]
+    screens = []
+    for host in hosts:
+        cookie = await database_sync_to_async(staff_cookie)(host.user)
+        screens.append(await connect(cookie, room.event.slug))
+        await hello(screens[-1])
+    staff_reads = []
+    updates_after = selectors.updates_after
+
+    def counted(*, viewer, **kwargs):
+        if viewer.participant is None:
+            staff_reads.append(kwargs["after"])
+        return updates_after(viewer=viewer, **kwargs)
+
+    monkeypatch.setattr(selectors, "updates_after", counted)
+    writers = [await join(room, room.at(0)[0]), await join(room, room.at(1)[0])]
+    texts = [f"note {n}" for n in range(6)]
+    for number, text in enumerate(texts):
+        writer = writers[number % 2]
+        await writer.send_json_to(note_frame(text))
+        await frames_until(writer, "ack")
+        for screen in screens:  # each note reaches every screen before the next is sent
+            assert (await frames_until(screen, "update"))[-1]["payload"]["note"]["text"] == text
+
+    assert len(staff_reads) <= len(texts)  # one read per note for all three screens
+    for screen in screens:
+        assert await quiet(screen) == []  # and nothing twice
+    for communicator in (*screens, *writers):
         await communicator.disconnect()
 
 

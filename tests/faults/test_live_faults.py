@@ -13,6 +13,7 @@ import websockets
 from django.db import connection
 
 from cafes.models import Note, Presence, Seat
+from tests.factories import ParticipantFactory
 from tests.faults.conftest import LiveClient, Round, cookie_for, in_db_thread, settle
 from tests.support.servers import asgi_server, redis_server, wait_until
 from tests.support.services import require_program
@@ -231,29 +232,38 @@ def test_a_slow_client_makes_nobody_miss_a_note_and_catches_up_on_everything(tmp
     assert result["slow"] == result["expected"]
 
 
-def test_a_connect_storm_seats_and_serves_everyone(tmp_path):
-    """``STORM_SOCKETS`` sockets (200 in the suite; 1,000 as docs/benchmarks.md shows) open
-    at once, all late arrivals, so every one of them is seated on connecting."""
-    sockets = int(os.environ.get("STORM_SOCKETS", "200"))
+def test_a_connect_storm_seats_and_serves_everyone(tmp_path, record_property):
+    """``STORM_SOCKETS`` sockets (1,000) open within ``STORM_SECONDS`` (10 s), all late
+    arrivals, so every one of them is seated on connecting; each gets its table and posts a
+    note. How long serving them took is printed (``-s``) and recorded, not asserted: the
+    figures belong in docs/benchmarks.md."""
+    sockets = int(os.environ.get("STORM_SOCKETS", "1000"))
+    spread = float(os.environ.get("STORM_SECONDS", "10"))
     round_ = Round.open(people=0, table_size=4)
-    from tests.factories import ParticipantFactory
-
     people = ParticipantFactory.create_batch(sockets, event=round_.event)
     with asgi_server(tmp_path, workers=2) as server:
         clients = clients_for(server, round_, people)
 
-        async def scenario() -> list:
-            await asyncio.gather(*(c.connect() for c in clients))
+        async def arrive(client: LiveClient, number: int) -> float:
+            await asyncio.sleep(spread * number / sockets)
+            await client.connect()
+            return asyncio.get_running_loop().time()
+
+        async def scenario() -> tuple[list, float]:
+            began = asyncio.get_running_loop().time()
+            served = await asyncio.gather(*(arrive(c, n) for n, c in enumerate(clients)))
             await asyncio.gather(*(c.post("here") for c in clients))
             for client in clients:
                 await flush(client)
             tables = [c.table for c in clients]
             for client in clients:
                 await client.drop()
-            return tables
+            return tables, max(served) - began
 
-        tables = asyncio.run(scenario())
+        tables, served_s = asyncio.run(scenario())
 
+    record_property("storm_served_s", round(served_s, 1))
+    print(f"\nstorm: {sockets} sockets opened within {spread:g} s, all served by {served_s:.1f} s")
     seats = Seat.objects.filter(round__event=round_.event)
     assert seats.count() == sockets
     assert all(tables)
