@@ -153,9 +153,11 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         self.table_id: int | None = None
         self.groups_joined: set[str] = set()
         self.heard_at = time.monotonic()
-        # Catching up, a fresh state and the staff batch task never interleave.
+        # Catching up, a fresh state and taking the staff feed never interleave.
         self.sync_lock = asyncio.Lock()
         self.staff_feed: StaffFeed | None = None
+        self.staff_feed_waiting = False
+        self.staff_task: asyncio.Task | None = None
         self.heartbeat: asyncio.Task | None = None
         self.writes: asyncio.Queue[dict] = asyncio.Queue()
         await self.accept()
@@ -163,7 +165,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         self.watchdog = asyncio.create_task(self._watch_heartbeat())
         await self._join(group_name("event", self.viewer.event.pk))
         if can_watch(self.viewer):
-            self.staff_feed = StaffFeed.join(self.viewer, self, self._from_staff_feed)
+            self.staff_feed = StaffFeed.join(self.viewer, self, self._staff_feed_read)
             await self._join(group_name("staff", self.viewer.event.pk))
         await in_db_thread(services.mark_present)(
             viewer=self.viewer, channel_name=self.channel_name
@@ -177,7 +179,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             return
         if getattr(self, "staff_feed", None) is not None:
             self.staff_feed.leave(self)
-        tasks = ("watchdog", "heartbeat", "writer")
+        tasks = ("watchdog", "staff_task", "heartbeat", "writer")
         for task in (getattr(self, name, None) for name in tasks):
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
@@ -392,15 +394,34 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
                 return
             await self._catch_up_locked()
 
-    async def _from_staff_feed(self, feed: StaffFeed) -> None:
-        """The event's staff feed has read what is new: send this socket its part of it."""
-        async with self.sync_lock:
-            if self.sent_upto is None:
+    def _staff_feed_read(self) -> None:
+        """The event's staff feed has read what is new. This socket takes its part on its
+        own task, so a screen slow to take frames holds up no other."""
+        self.staff_feed_waiting = True
+        if self.staff_task is None or self.staff_task.done():
+            self.staff_task = asyncio.create_task(self._take_staff_feed())
+
+    async def _take_staff_feed(self) -> None:
+        while self.staff_feed_waiting:
+            self.staff_feed_waiting = False
+            try:
+                async with self.sync_lock:
+                    await self._take_staff_feed_locked()
+            except DatabaseError:
+                logger.warning("Database unavailable while catching up", exc_info=True)
+                return  # the next doorbell or heartbeat tries again from the same cursor
+            except Exception:
+                logger.exception("A staff screen could not take the feed")
                 return
-            updates = feed.after(self.sent_upto)
-            if updates is None or not await self._send_updates_locked(updates):
-                await self._catch_up_locked()
-                feed.start_at(self.sent_upto)
+
+    async def _take_staff_feed_locked(self) -> None:
+        if self.sent_upto is None:
+            return
+        updates = self.staff_feed.after(self.sent_upto)
+        if updates is None or not await self._send_updates_locked(updates):
+            # Behind what the feed holds (or a fresh state was needed): from the database.
+            await self._catch_up_locked()
+            self.staff_feed.start_at(self.sent_upto)
 
     async def live_presence(self, message: dict) -> None:
         frame = message["frame"]

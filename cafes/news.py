@@ -6,7 +6,8 @@ also carries the update's frame and ``prev``, the id of the update those seats s
 before it (computed under the table's lock, so exact: ``cafes/ordering.py``): a socket
 whose cursor is exactly ``prev`` sends the frame on as it is, with no database read; any
 other socket (a gap: a lost, late or reordered doorbell) reads what it may see from the
-database. Staff sockets, who see every table, always read from the database, in batches.
+database. Staff sockets, who see every table, always read from the database, in batches
+shared by all the staff sockets of a server process (``cafes/staff_feed.py``).
 So a lost or reordered message can still never lose or duplicate anything (the database is
 the source of truth), and the common case costs one write per note instead of one read per
 seat (docs/benchmarks.md).

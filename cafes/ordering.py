@@ -17,7 +17,7 @@ for a moment, which waits out the table writes in flight, and read only up to th
 id at that moment (``settled_upto``).
 
 The doorbell's ``prev`` (``cafes/news.py``) is exact for a table's seats for the same
-reason; staff sockets get no ``prev`` and read from the database (batched).
+reason; staff sockets get no ``prev`` and read from the database (``cafes/staff_feed.py``).
 
 SQLite runs one write transaction at a time, so ids commit in order there without locks:
 ``select_for_update`` is a no-op on it and the shared lock is skipped.

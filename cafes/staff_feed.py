@@ -16,7 +16,7 @@ may all see the same updates (``selectors.updates_after``), so one read serves t
 import asyncio
 import logging
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from channels.db import database_sync_to_async
 from django.db import DatabaseError
@@ -31,7 +31,8 @@ BATCH_SECONDS = 0.1
 KEEP = 1000
 READ_LIMIT = 500
 
-Listener = Callable[["StaffFeed"], Awaitable[None]]
+# Told (without waiting for it) that the feed has read: each socket takes its part itself.
+Listener = Callable[[], None]
 
 # Per event loop (one per server process; tests run several), per event id.
 _feeds: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, StaffFeed]]" = (
@@ -94,11 +95,11 @@ class StaffFeed:
             except DatabaseError:
                 logger.warning("Database unavailable for the staff feed", exc_info=True)
                 return  # the next doorbell or heartbeat tries again
+            except Exception:
+                logger.exception("The staff feed could not read")
+                return
             for listener in list(self.listeners.values()):
-                try:
-                    await listener(self)
-                except Exception:
-                    logger.exception("A staff screen could not take the feed")
+                listener()
 
     def start_at(self, cursor: int) -> None:
         """A staff screen is up to date to ``cursor``: a feed that has not read yet reads on
