@@ -55,12 +55,13 @@ def hold_event(event: Event) -> Cafe | None:
 
 
 def share_event(event: Event) -> Cafe | None:
-    """A table write or a reader: share the café row (event writes wait, others do not).
-    ``None`` before the café starts."""
+    """A table write or a reader: share the café row (event writes wait, others do not), in
+    one query (its ``current_round`` is read when first used). ``None`` before the café
+    starts."""
+    sql = "SELECT * FROM cafes_cafe WHERE event_id = %s"
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM cafes_cafe WHERE event_id = %s FOR SHARE", [event.pk])
-    return Cafe.objects.select_related("current_round").filter(event=event).first()
+        sql += " FOR SHARE"
+    return next(iter(Cafe.objects.raw(sql, [event.pk])), None)
 
 
 def share_event_round(event: Event) -> Round | None:

@@ -194,12 +194,11 @@ def _chat(event: Event, *, moderator: bool) -> list[dict]:
     return [chat_payload(m) for m in reversed(latest)]
 
 
-def _read_back(table: Table, round_: Round) -> dict | None:
-    """In round 2 and after: the table's notes from the round before, and the host's summary."""
-    earlier = (
-        Round.objects.filter(event_id=round_.event_id, number__lt=round_.number)
-        .order_by("-number")
-        .first()
+def _read_back(table: Table, round_: Round, rounds: list[Round]) -> dict | None:
+    """In round 2 and after: the table's notes from the round before, and the host's summary
+    (``rounds``: the event's rounds, already read for the state)."""
+    earlier = max(
+        (r for r in rounds if r.number < round_.number), key=lambda r: r.number, default=None
     )
     if earlier is None:
         return None
@@ -231,17 +230,15 @@ def _me(viewer: Viewer, table: Table | None) -> dict:
 
 
 def _questions(viewer: Viewer) -> list[dict]:
+    questions = list(ClosingQuestion.objects.filter(event=viewer.event))
     answers = {}
-    if viewer.participant is not None:
+    if questions and viewer.participant is not None:
         answers = dict(
             ClosingAnswer.objects.filter(participant=viewer.participant).values_list(
                 "question_id", "text"
             )
         )
-    return [
-        {"id": q.pk, "text": q.text, "answer": answers.get(q.pk, "")}
-        for q in ClosingQuestion.objects.filter(event=viewer.event)
-    ]
+    return [{"id": q.pk, "text": q.text, "answer": answers.get(q.pk, "")} for q in questions]
 
 
 def _console_tables(event: Event, round_: Round | None) -> list[dict]:
@@ -285,7 +282,8 @@ def _state(
     viewer: Viewer, cafe: Cafe | None, cursor: int, table_id: int | None, seat: Seat | None
 ) -> dict:
     event = viewer.event
-    round_ = cafe.current_round if cafe else None
+    rounds = list(Round.objects.filter(event=event))
+    round_ = next((r for r in rounds if cafe and r.pk == cafe.current_round_id), None)
     table = None
     if viewer.participant is not None and round_ is not None:
         table = seat.table if seat else None
@@ -293,7 +291,6 @@ def _state(
         table = Table.objects.filter(event=event, pk=table_id).first()
         if table is not None and not can_read_table(viewer, table):
             table = None
-    rounds = list(Round.objects.filter(event=event))
     moderator = bool(table) and can_moderate(viewer, table)
     state = {
         "type": "state",
@@ -328,7 +325,7 @@ def _state(
             "people": table_people(table=table, round_id=round_.pk),
         }
         state["notes"] = _notes_at(table, round_, moderator=moderator)
-        state["read_back"] = _read_back(table, round_)
+        state["read_back"] = _read_back(table, round_, rounds)
         state["priorities"] = _priorities(table, round_)
     if can_watch(viewer):
         state["tables"] = _console_tables(event, round_)
