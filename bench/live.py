@@ -245,29 +245,42 @@ class RelayProtocol:
         return ("note", frame["client_id"])
 
 
-class Server:
-    """uvicorn on loopback, as ``scripts/serve.sh`` runs it (plus ``--workers``)."""
+SERVERS = ("uvicorn", "hypercorn", "daphne")
 
-    def __init__(self, app: str, workers: int, env: dict[str, str], log: Path) -> None:
+
+def server_command(kind: str, app: str, port: int, workers: int, ws: str | None) -> list[str]:
+    """How each ASGI server is started on loopback. uvicorn is what ``scripts/serve.sh`` and
+    the Docker image run; daphne has no worker processes of its own (one process only)."""
+    if kind == "uvicorn":
+        command = [str(BIN / "uvicorn"), app, "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--workers", str(workers), "--log-level", "warning", "--backlog", "4096"]
+        return command + (["--ws", ws] if ws else [])
+    if kind == "hypercorn":
+        command = [str(BIN / "hypercorn"), app, "--bind", f"127.0.0.1:{port}", "--backlog", "4096"]
+        return [*command, "--workers", str(workers), "--log-level", "warning"]
+    if workers != 1:
+        _refuse("daphne runs one process: use --workers 1 with --server daphne")
+    return [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "-v", "0", app]
+
+
+class Server:
+    """An ASGI server on loopback (uvicorn unless ``--server`` says otherwise)."""
+
+    def __init__(
+        self,
+        app: str,
+        workers: int,
+        env: dict[str, str],
+        log: Path,
+        kind: str = "uvicorn",
+        ws: str | None = None,
+    ) -> None:
         self.port = free_port()
         self.log = log
         self.workers = workers
         with log.open("wb") as out:
             self.process = subprocess.Popen(
-                [
-                    str(BIN / "uvicorn"),
-                    app,
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--workers",
-                    str(workers),
-                    "--log-level",
-                    "warning",
-                    "--backlog",
-                    "4096",
-                ],
+                server_command(kind, app, self.port, workers, ws),
                 cwd=ROOT,
                 env=env,
                 stdout=out,
@@ -318,7 +331,11 @@ def main() -> None:
     parser.add_argument(
         "--staff", type=int, default=0, help="table hosts watching every table (staff screens)"
     )
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--server", choices=SERVERS, default="uvicorn", help="ASGI server")
+    parser.add_argument(
+        "--ws", help="uvicorn's websocket implementation (websockets, websockets-sansio, wsproto)"
+    )
     parser.add_argument("--drain", type=float, default=10, help="seconds to wait after sending")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument(
@@ -365,7 +382,14 @@ def main() -> None:
     }
 
     env = _server_env(prefix, "config.settings.production", {})
-    server = Server("config.asgi:application", args.workers, env, logs / "live-server.log")
+    server = Server(
+        "config.asgi:application",
+        args.workers,
+        env,
+        logs / "live-server.log",
+        kind=args.server,
+        ws=args.ws,
+    )
     spy = None
     try:
         server.wait_ready("/healthz")
@@ -407,7 +431,14 @@ def main() -> None:
     baseline = None
     if not args.skip_baseline:
         env = _server_env(prefix + "-relay", "config.settings.production", {})
-        relay = Server("bench.relay_asgi:application", args.workers, env, logs / "relay.log")
+        relay = Server(
+            "bench.relay_asgi:application",
+            args.workers,
+            env,
+            logs / "relay.log",
+            kind=args.server,
+            ws=args.ws,
+        )
         try:
             relay.wait_ready(None)
             baseline = asyncio.run(run_load(RelayProtocol(relay.port, event["seats"]), **load))
@@ -420,6 +451,7 @@ def main() -> None:
         "tables": event["tables"],
         "rate_per_participant": args.rate,
         "workers": args.workers,
+        "server": args.server + (f" --ws {args.ws}" if args.ws else ""),
         "baseline_ratio": round(_throughput(ours) / _throughput(baseline), 3) if baseline else None,
         "baseline": {
             k: baseline[k]

@@ -6,6 +6,7 @@ against Bridgework and against the bare relay baseline.
 """
 
 import asyncio
+import gc
 import json
 import random
 import socket
@@ -46,6 +47,29 @@ class Results:
     # Staff screens (``watches``): every note at every table, counted apart.
     watched: Counter = field(default_factory=Counter)  # (client_id, seat) -> count
     watch_ms: list[float] = field(default_factory=list)
+
+
+class PauseLog:
+    """The load generator's own garbage-collection pauses (a pause here delays every
+    arrival it would have read, and would be counted against the server)."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[float, int, float]] = []  # (when, generation, ms)
+        self._started = 0.0
+
+    def __enter__(self) -> "PauseLog":
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        gc.callbacks.remove(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            self._started = now
+        else:
+            self.pauses.append((now, info["generation"], (now - self._started) * 1000))
 
 
 def free_port() -> int:
@@ -180,7 +204,9 @@ async def run_load(
     began = time.perf_counter()
     stop_at_box[0] = began + duration
     start.set()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    with PauseLog() as pauses:
+        await asyncio.gather(*tasks, return_exceptions=True)
+    full = [ms for when, generation, ms in pauses.pauses if generation == 2]
 
     if trace:
         with open(trace, "w") as out:
@@ -226,5 +252,9 @@ async def run_load(
         "active_s": round(active_s, 2),
         "deliveries_per_s": round(received / active_s, 1),
         **staff,
+        # The load generator's own full garbage collections while it measured.
+        "client_gc_full": len(full),
+        "client_gc_full_max_ms": round(max(full), 1) if full else None,
+        "client_gc_at_s": [round(when - began, 1) for when, g, ms in pauses.pauses if ms > 50],
         "errors": dict(results.errors),
     }

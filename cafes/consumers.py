@@ -410,8 +410,9 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             except DatabaseError:
                 logger.warning("Database unavailable while catching up", exc_info=True)
                 return  # the next doorbell or heartbeat tries again from the same cursor
-            except Exception:
-                logger.exception("A staff screen could not take the feed")
+            except Exception as error:
+                if type(error).__name__ != "ClientDisconnected":  # a closing screen: nothing lost
+                    logger.exception("A staff screen could not take the feed")
                 return
 
     async def _take_staff_feed_locked(self) -> None:

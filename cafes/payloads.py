@@ -4,8 +4,6 @@ One function per object, so a note looks the same whether it arrives live, on re
 snapshot (``docs/protocol.md`` documents them).
 """
 
-from django.db.models import Count
-
 from cafes.models import ChatMessage, Note, Priority, ReadBack, Round, Table
 
 
@@ -68,7 +66,7 @@ def chat_payload(message: ChatMessage) -> dict:
 
 
 def priority_payload(priority: Priority) -> dict:
-    voters = sorted(priority.votes.values_list("participant_id", flat=True))
+    voters = sorted(vote.participant_id for vote in priority.votes.all())
     return {
         "id": priority.pk,
         "table": priority.table_id,
@@ -103,15 +101,13 @@ def read_back_payload(read_back: ReadBack | None) -> dict | None:
     }
 
 
-def table_summary(table: Table, *, round_: Round | None) -> dict:
-    """A table as the facilitator console shows it: who sits there, how busy it is."""
-    notes = table.notes.filter(round=round_) if round_ else table.notes.none()
-    stats = notes.aggregate(count=Count("id"))
-    last = notes.order_by("-created_at").values_list("created_at", flat=True).first()
+def table_summary(table: Table, notes: dict | None) -> dict:
+    """A table as the facilitator console shows it: who sits there, how busy it is
+    (``notes``: the count and newest ``created_at`` of its notes this round, if any)."""
     return {
         "id": table.pk,
         "label": table.label,
         "host": table.host.get_username() if table.host_id else "",
-        "note_count": stats["count"],
-        "last_note_at": _when(last),
+        "note_count": notes["count"] if notes else 0,
+        "last_note_at": _when(notes["last"]) if notes else None,
     }

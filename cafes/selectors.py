@@ -120,53 +120,72 @@ def update_frame(update: LiveUpdate) -> dict:
     return frame_of(update)
 
 
-# The people seated at one table in one round, with whether each keeps the table and has a
-# live connection: one query (it runs whenever someone connects or leaves). Plain SQL, as
-# its ORM form cost more to build than to run (docs/benchmarks.md).
-TABLE_PEOPLE_SQL = """
-SELECT s.participant_id, p.pseudonym, p.role_code,
+# The people seated in a round (at one table, or at all), with whether each keeps the table
+# and has a live connection: one query. Plain SQL, as it runs whenever someone connects or
+# leaves and its ORM form cost more to build than to run (docs/benchmarks.md).
+SEATED_SQL = """
+SELECT s.table_id, s.participant_id, p.pseudonym, p.role_code,
   EXISTS (SELECT 1 FROM cafes_seathosting h WHERE h.seat_id = s.id),
   EXISTS (SELECT 1 FROM cafes_presence pr
     WHERE pr.participant_id = s.participant_id AND pr.seen_at >= %s)
 FROM cafes_seat s JOIN events_participant p ON p.id = s.participant_id
-WHERE s.round_id = %s AND s.table_id = %s
+WHERE s.round_id = %s {at_table}
 ORDER BY s.id
 """
 
 
-def table_people(*, table: Table, round_id: int | None) -> list[dict]:
-    """The people at a table in a round, hosts first, with whether they are connected."""
-    fresh = timezone.now() - PRESENCE_TIMEOUT
-    people = []
-    if table.host_id:
-        present = Presence.objects.filter(
-            event_id=table.event_id, user_id=table.host_id, seen_at__gte=fresh
-        )
-        people.append(
+def _seated(round_id: int, table_id: int | None = None) -> dict[int, list[dict]]:
+    """The people seated in a round, by table (only ``table_id``'s when given)."""
+    params: list = [timezone.now() - PRESENCE_TIMEOUT, round_id]
+    at_table = ""
+    if table_id is not None:
+        at_table = "AND s.table_id = %s"
+        params.append(table_id)
+    with connection.cursor() as cursor:
+        cursor.execute(SEATED_SQL.format(at_table=at_table), params)
+        rows = cursor.fetchall()
+    seated: dict[int, list[dict]] = {}
+    for table, participant_id, pseudonym, role_code, hosting, present in rows:
+        seated.setdefault(table, []).append(
             {
-                "participant": None,
-                "name": table.host.get_username(),
-                "role_code": "",
-                "host": True,
-                "present": present.exists(),
+                "participant": participant_id,
+                "name": pseudonym,
+                "role_code": role_code,
+                "host": bool(hosting),
+                "present": bool(present),
             }
         )
-    if round_id is None:
-        return people
-    with connection.cursor() as cursor:
-        cursor.execute(TABLE_PEOPLE_SQL, [fresh, round_id, table.pk])
-        seated = cursor.fetchall()
-    people.extend(
-        {
-            "participant": participant_id,
-            "name": pseudonym,
-            "role_code": role_code,
-            "host": bool(hosting),
-            "present": bool(present),
-        }
-        for participant_id, pseudonym, role_code, hosting, present in seated
-    )
-    return people
+    return seated
+
+
+def _hosts_present(tables: list[Table]) -> set[int]:
+    """Which of these tables' staff hosts have a live connection (one query)."""
+    hosts = {table.host_id for table in tables if table.host_id}
+    if not hosts:
+        return set()
+    fresh = timezone.now() - PRESENCE_TIMEOUT
+    present = Presence.objects.filter(user_id__in=hosts, seen_at__gte=fresh)
+    return set(present.filter(event_id=tables[0].event_id).values_list("user_id", flat=True))
+
+
+def _people(table: Table, seated: list[dict], hosts_present: set[int]) -> list[dict]:
+    """The people at a table, its staff host first."""
+    if not table.host_id:
+        return seated
+    host = {
+        "participant": None,
+        "name": table.host.get_username(),
+        "role_code": "",
+        "host": True,
+        "present": table.host_id in hosts_present,
+    }
+    return [host, *seated]
+
+
+def table_people(*, table: Table, round_id: int | None) -> list[dict]:
+    """The people at a table in a round, hosts first, with whether they are connected."""
+    seated = _seated(round_id, table.pk).get(table.pk, []) if round_id is not None else []
+    return _people(table, seated, _hosts_present([table]))
 
 
 def presence_frame(*, event: Event, table_id: int) -> dict | None:
@@ -212,6 +231,7 @@ def _read_back(table: Table, round_: Round, rounds: list[Round]) -> dict | None:
 
 def _priorities(table: Table, round_: Round) -> list[dict]:
     priorities = Priority.objects.filter(table=table, round=round_).select_related("round")
+    priorities = priorities.prefetch_related("votes")
     return [priority_payload(p) for p in priorities]
 
 
@@ -242,16 +262,37 @@ def _questions(viewer: Viewer) -> list[dict]:
 
 
 def _console_tables(event: Event, round_: Round | None) -> list[dict]:
-    tables = []
-    for table in Table.objects.filter(event=event).select_related("host"):
-        readable = round_ is not None and not table.closed_to_staff
-        summary = table_summary(table, round_=round_ if readable else None)
-        summary["people"] = table_people(table=table, round_id=round_.pk if round_ else None)
-        summary["priorities"] = _priorities(table, round_) if readable else []
-        summary["notes"] = _notes_at(table, round_, moderator=True) if readable else []
-        summary["staff_free"] = table.closed_to_staff
-        tables.append(summary)
-    return tables
+    """Every table as the facilitator console shows it, read in a handful of queries
+    whatever the number of tables (a 1,000-person event has 250)."""
+    tables = list(Table.objects.filter(event=event).select_related("host"))
+    seated = _seated(round_.pk) if round_ is not None else {}
+    hosts_present = _hosts_present(tables)
+    counts, notes, priorities = {}, {}, {}
+    if round_ is not None:
+        readable = [t.pk for t in tables if not t.closed_to_staff]
+        in_round = Note.objects.filter(round=round_, table_id__in=readable)
+        counts = {
+            row["table_id"]: row
+            for row in in_round.order_by()
+            .values("table_id")
+            .annotate(count=Count("id"), last=Max("created_at"))
+        }
+        shown = in_round.filter(status__in=[NoteStatus.VISIBLE, NoteStatus.HIDDEN])
+        for note in shown.select_related("round", "participant"):
+            notes.setdefault(note.table_id, []).append(note_payload(note))
+        kept = Priority.objects.filter(round=round_, table_id__in=readable)
+        for priority in kept.select_related("round").prefetch_related("votes"):
+            priorities.setdefault(priority.table_id, []).append(priority_payload(priority))
+    return [
+        {
+            **table_summary(table, counts.get(table.pk)),
+            "people": _people(table, seated.get(table.pk, []), hosts_present),
+            "priorities": priorities.get(table.pk, []),
+            "notes": notes.get(table.pk, []),
+            "staff_free": table.closed_to_staff,
+        }
+        for table in tables
+    ]
 
 
 def live_state(*, viewer: Viewer, table_id: int | None = None) -> dict:

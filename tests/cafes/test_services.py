@@ -20,7 +20,7 @@ from cafes.models import (
 from events import hooks
 from events import services as event_services
 from events.models import Event, EventStatus, ParticipantStatus, StaffRole
-from tests.cafes.conftest import cid, participant_viewer, staff_viewer
+from tests.cafes.conftest import ROUNDS, cid, make_event, participant_viewer, staff_viewer
 from tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -520,3 +520,73 @@ def test_every_change_is_logged_for_resume(live_cafe, facilitator, people):
     assert last_two[1].table_id == note.table_id
     assert last_two[0].table_id is None
     assert last_two[0].payload["text"] == "Two minutes left"
+
+
+def _console(event):
+    return selectors.live_state(viewer=staff_viewer(event))["tables"]
+
+
+def test_the_console_shows_each_tables_people_notes_and_priorities(db):
+    event = make_event(rounds=ROUNDS[-1:])  # one round, so its priorities are chosen now
+    people = ParticipantFactory.create_batch(8, event=event)
+    host = staff_viewer(event, StaffRole.TABLE_HOST)
+    facilitator = staff_viewer(event)
+    services.start_cafe(viewer=facilitator)
+    services.open_round(viewer=facilitator, number=1)
+    hosted = Table.objects.get(event=event, host=host.user)
+    writer = next(p for p in people if seat_of(p, 1).table_id == hosted.pk)
+    services.mark_present(viewer=participant_viewer(writer), channel_name="writer-tab")
+    note = services.post_note(
+        viewer=participant_viewer(writer),
+        text="Letters we understand",
+        kind="idea",
+        client_id=cid(),
+    )
+    hidden = services.post_note(
+        viewer=participant_viewer(writer), text="Off topic", kind="idea", client_id=cid()
+    )
+    services.hide_note(viewer=facilitator, note_id=hidden.pk)
+    priority = services.add_priority(
+        viewer=participant_viewer(writer), source_note_id=note.pk, client_id=cid()
+    )
+    services.vote(viewer=participant_viewer(writer), priority_id=priority.pk)
+
+    tables = {t["id"]: t for t in _console(event)}
+    assert set(tables) == set(Table.objects.filter(event=event).values_list("pk", flat=True))
+    mine = tables[hosted.pk]
+    assert mine["host"] == host.user.get_username()
+    assert mine["people"][0] == {
+        "participant": None,
+        "name": host.user.get_username(),
+        "role_code": "",
+        "host": True,
+        "present": False,
+    }
+    seated = {p["participant"]: p for p in mine["people"][1:]}
+    assert set(seated) == {
+        s.participant_id for s in Seat.objects.filter(table=hosted, round__number=1)
+    }
+    assert seated[writer.pk]["present"] is True
+    assert mine["note_count"] == 2
+    assert [(n["text"], n["status"]) for n in mine["notes"]] == [
+        ("Letters we understand", "visible"),
+        ("Off topic", "hidden"),
+    ]
+    assert [(p["text"], p["votes"]) for p in mine["priorities"]] == [("Letters we understand", 1)]
+    others = [t for pk, t in tables.items() if pk != hosted.pk]
+    assert all(t["note_count"] == 0 and t["notes"] == [] for t in others)
+
+
+def test_the_console_costs_the_same_few_queries_for_many_tables(django_assert_max_num_queries):
+    counts = []
+    for size in (8, 40):
+        event = make_event()
+        facilitator = staff_viewer(event)
+        ParticipantFactory.create_batch(size, event=event)
+        services.start_cafe(viewer=facilitator)
+        services.open_round(viewer=facilitator, number=1)
+        with django_assert_max_num_queries(40) as queries:
+            selectors.live_state(viewer=facilitator)
+        counts.append(len(queries))
+    assert Table.objects.filter(event=event).count() >= 10
+    assert counts[0] == counts[1]
