@@ -35,8 +35,9 @@ REPLAY_LIMIT = 200
 REPLAY_MAX_BEHIND = 2000
 # How long a closing socket waits for a presence refresh still running, before clearing it.
 PRESENCE_WRITE_WAIT = 10
-# Heartbeats refresh the connection's presence at most this often: well inside
-# ``selectors.PRESENCE_TIMEOUT`` (90 s), but not on every ping (20 s).
+# Heartbeats refresh the connection's presence at most this often. The browser pings every
+# 25 s, so presence is written every other ping (every 50 s), and two pings missed in a row
+# still leave it under ``selectors.PRESENCE_TIMEOUT`` (120 s).
 PRESENCE_REFRESH_SECONDS = 30
 FORBIDDEN = 4403
 # Closed by the heartbeat watchdog: nothing heard from the client for too long.
@@ -165,7 +166,6 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         self.watchdog = asyncio.create_task(self._watch_heartbeat())
         await self._join(group_name("event", self.viewer.event.pk))
         if can_watch(self.viewer):
-            self.staff_feed = StaffFeed.join(self.viewer, self, self._staff_feed_read)
             await self._join(group_name("staff", self.viewer.event.pk))
         await in_db_thread(services.mark_present)(
             viewer=self.viewer, channel_name=self.channel_name
@@ -173,6 +173,10 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         self.present_at = time.monotonic()
         # Joining the table's group announces who is there, this person now included.
         await self._follow_table(await in_db_thread(self._seat_table)())
+        if can_watch(self.viewer):
+            # Last, so a connect that fails before here leaves no listener behind (no news
+            # is taken before the hello anyway: ``sent_upto`` is still unset).
+            self.staff_feed = StaffFeed.join(self.viewer, self, self._staff_feed_read)
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "viewer", None) is None:
@@ -377,6 +381,11 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
 
     async def _news(self, message: dict) -> None:
         if self.staff_feed is not None:
+            if message.get("kind") == "table.privacy":
+                # Who may read a table changed (staff may not read that news itself): what
+                # the feed holds may be out of date, and this screen redraws.
+                self.staff_feed.forget()
+                await self._send_state()
             self.staff_feed.ring()
             return
         frame = message.get("frame")

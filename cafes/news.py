@@ -133,7 +133,9 @@ def ring(
         [group_name("table", table_id)],
         {"type": "live.news", "id": id, "prev": prev, "frame": frame},
     )
-    send([group_name("staff", event_id)], {"type": "live.news", "id": id})
+    # Staff hear only the id and kind: a change of who may read the table (``table.privacy``)
+    # is news they may not read, but their screens must redraw (``cafes/staff_feed.py``).
+    send([group_name("staff", event_id)], {"type": "live.news", "id": id, "kind": frame["kind"]})
 
 
 def send(groups: list[str], message: dict) -> None:

@@ -50,7 +50,9 @@ from events.identity import participant_for
 from events.models import ClosingQuestion, Event, Participant, ParticipantStatus
 from events.permissions import staff_roles
 
-PRESENCE_TIMEOUT = timedelta(seconds=90)
+# A connection whose last heartbeat is older than this no longer counts as present (the
+# heartbeat watchdog clears a silent socket's presence sooner; this catches a crashed server).
+PRESENCE_TIMEOUT = timedelta(seconds=120)
 CHAT_IN_STATE = 200
 # Notes staff (and so the harvest, reports and exports) may read: not those of a staff-free
 # table whose group has not chosen to share them.

@@ -49,6 +49,7 @@ class StaffFeed:
         self.listeners: dict[object, Listener] = {}
         self.waiting = False
         self.task: asyncio.Task | None = None
+        self.generation = 0  # bumped by ``forget``: a read in flight then keeps nothing
 
     @classmethod
     def join(cls, viewer: Viewer, key: object, listener: Listener) -> "StaffFeed":
@@ -101,6 +102,13 @@ class StaffFeed:
             for listener in list(self.listeners.values()):
                 listener()
 
+    def forget(self) -> None:
+        """Drop the rows held: they may show words since blanked, or a table since closed to
+        staff. Sockets behind ``upto`` then read the database, which is up to date."""
+        self.generation += 1
+        self.rows = []
+        self.floor = self.upto
+
     def start_at(self, cursor: int) -> None:
         """A staff screen is up to date to ``cursor``: a feed that has not read yet reads on
         from there (it then holds nothing below it, so it covers ``(cursor, cursor]``)."""
@@ -112,13 +120,25 @@ class StaffFeed:
             return  # no staff screen has its state yet
         read = database_sync_to_async(selectors.updates_after, thread_sensitive=False)
         while True:
+            generation = self.generation
             rows = await read(viewer=self.viewer, after=self.upto, table_id=None, limit=READ_LIMIT)
+            if generation != self.generation:
+                return  # forgotten while reading: the next doorbell reads afresh
             if rows:
                 self.rows.extend(rows)
                 self.upto = rows[-1].pk
+                if any(_takes_words_back(row) for row in rows):
+                    self.forget()
             if len(self.rows) > KEEP:
                 dropped = self.rows[: len(self.rows) - KEEP]
                 self.rows = self.rows[len(dropped) :]
                 self.floor = dropped[-1].pk
             if len(rows) < READ_LIMIT:
                 return
+
+
+def _takes_words_back(row: LiveUpdate) -> bool:
+    """A note or chat message hidden, withdrawn or merged: its words were blanked in the
+    rows before it (``news.forget_words``), which the feed may hold as they were."""
+    item = row.payload.get("note") or row.payload.get("message")
+    return isinstance(item, dict) and bool(item.get("redacted"))

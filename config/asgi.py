@@ -27,4 +27,5 @@ application = ProtocolTypeRouter(
 # Frozen, the garbage collector's full passes skip it: at N=1,000 sockets they walked about
 # 200,000 objects and paused a worker for 150-260 ms, the slowest deliveries of a run; with
 # the start-up objects frozen, about 60,000-140,000 objects and 60-150 ms (docs/benchmarks.md).
+gc.collect()  # nothing left over from start-up is frozen for good
 gc.freeze()

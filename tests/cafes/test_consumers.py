@@ -403,6 +403,48 @@ async def test_staff_screens_share_one_read_and_each_see_every_note_once(room, m
         await communicator.disconnect()
 
 
+async def test_the_staff_feed_never_hands_out_words_taken_back_since(room):
+    from cafes.staff_feed import StaffFeed
+
+    author = room.at(0)[0]
+    feed = StaffFeed.join(room.facilitator, "test", lambda: None)
+    start = await database_sync_to_async(lambda: LiveUpdate.objects.latest("pk").pk)()
+    feed.start_at(start)
+    note = await database_sync_to_async(
+        lambda: services.post_note(
+            viewer=participant_viewer(author), text="My name is Sam", kind="story", client_id=cid()
+        )
+    )()
+    await feed._read()
+    assert [row.payload["note"]["text"] for row in feed.after(start)] == ["My name is Sam"]
+
+    await database_sync_to_async(services.withdraw_note)(
+        viewer=participant_viewer(author), note_id=note.pk
+    )
+    await feed._read()
+    # A screen still at ``start`` must read the database, where the words are blanked.
+    assert feed.after(start) is None
+    behind = await database_sync_to_async(selectors.updates_after)(
+        viewer=room.facilitator, after=start, table_id=None
+    )
+    assert all(u.payload["note"]["text"] == "" for u in behind)
+    feed.leave("test")
+
+
+async def test_staff_screens_redraw_when_a_table_becomes_staff_free(room):
+    facilitator = await connect(
+        await database_sync_to_async(staff_cookie)(room.facilitator.user), room.event.slug
+    )
+    await hello(facilitator)
+    table = room.tables[0]
+    await database_sync_to_async(services.set_staff_free)(table=table, staff_free=True)
+    state = (await frames_until(facilitator, "state"))[-1]
+    shown = {t["id"]: t for t in state["tables"]}
+    assert shown[table.pk]["staff_free"] is True
+    assert shown[table.pk]["notes"] == []
+    await facilitator.disconnect()
+
+
 async def test_the_review_team_watches_but_cannot_write(room):
     reviewer = await database_sync_to_async(staff_viewer)(room.event, StaffRole.REVIEW_TEAM)
     communicator = await connect(
