@@ -381,15 +381,11 @@ def main() -> None:
         "drain": args.drain,
     }
 
-    env = _server_env(prefix, "config.settings.production", {})
-    server = Server(
-        "config.asgi:application",
-        args.workers,
-        env,
-        logs / "live-server.log",
-        kind=args.server,
-        ws=args.ws,
-    )
+    def start(app: str, name: str, log: str) -> Server:
+        env = _server_env(name, "config.settings.production", {})
+        return Server(app, args.workers, env, logs / log, kind=args.server, ws=args.ws)
+
+    server = start("config.asgi:application", prefix, "live-server.log")
     spy = None
     try:
         server.wait_ready("/healthz")
@@ -430,15 +426,7 @@ def main() -> None:
 
     baseline = None
     if not args.skip_baseline:
-        env = _server_env(prefix + "-relay", "config.settings.production", {})
-        relay = Server(
-            "bench.relay_asgi:application",
-            args.workers,
-            env,
-            logs / "relay.log",
-            kind=args.server,
-            ws=args.ws,
-        )
+        relay = start("bench.relay_asgi:application", prefix + "-relay", "relay.log")
         try:
             relay.wait_ready(None)
             baseline = asyncio.run(run_load(RelayProtocol(relay.port, event["seats"]), **load))

@@ -200,10 +200,15 @@ def presence_frame(*, event: Event, table_id: int) -> dict | None:
     return {"type": "presence", "table": table_id, "people": people}
 
 
-def _notes_at(table: Table, round_: Round, *, moderator: bool) -> list[dict]:
-    notes = Note.objects.filter(table=table, round=round_).select_related("round", "participant")
+def _notes_in(round_: Round, *, moderator: bool) -> QuerySet[Note]:
+    """The round's notes a screen shows (a moderator also sees hidden ones), for payloads."""
     shown = {NoteStatus.VISIBLE, NoteStatus.HIDDEN} if moderator else {NoteStatus.VISIBLE}
-    return [note_payload(n) for n in notes.filter(status__in=shown)]
+    notes = Note.objects.filter(round=round_, status__in=shown)
+    return notes.select_related("round", "participant")
+
+
+def _notes_at(table: Table, round_: Round, *, moderator: bool) -> list[dict]:
+    return [note_payload(n) for n in _notes_in(round_, moderator=moderator).filter(table=table)]
 
 
 def _chat(event: Event, *, moderator: bool) -> list[dict]:
@@ -231,10 +236,13 @@ def _read_back(table: Table, round_: Round, rounds: list[Round]) -> dict | None:
     }
 
 
+def _priorities_in(round_: Round) -> QuerySet[Priority]:
+    """The round's priorities with what their payloads need (votes in one more query)."""
+    return Priority.objects.filter(round=round_).select_related("round").prefetch_related("votes")
+
+
 def _priorities(table: Table, round_: Round) -> list[dict]:
-    priorities = Priority.objects.filter(table=table, round=round_).select_related("round")
-    priorities = priorities.prefetch_related("votes")
-    return [priority_payload(p) for p in priorities]
+    return [priority_payload(p) for p in _priorities_in(round_).filter(table=table)]
 
 
 def _me(viewer: Viewer, table: Table | None) -> dict:
@@ -279,11 +287,9 @@ def _console_tables(event: Event, round_: Round | None) -> list[dict]:
             .values("table_id")
             .annotate(count=Count("id"), last=Max("created_at"))
         }
-        shown = in_round.filter(status__in=[NoteStatus.VISIBLE, NoteStatus.HIDDEN])
-        for note in shown.select_related("round", "participant"):
+        for note in _notes_in(round_, moderator=True).filter(table_id__in=readable):
             notes.setdefault(note.table_id, []).append(note_payload(note))
-        kept = Priority.objects.filter(round=round_, table_id__in=readable)
-        for priority in kept.select_related("round").prefetch_related("votes"):
+        for priority in _priorities_in(round_).filter(table_id__in=readable):
             priorities.setdefault(priority.table_id, []).append(priority_payload(priority))
     return [
         {
