@@ -1,9 +1,12 @@
 """CSV import and export of an event's words, for events run on paper or on another board.
 
-Columns: ``round,table,kind,text,role,question``. ``kind`` is a note kind, ``comment`` (event
-chat after that round) or ``answer`` (to the closing question in ``question``). The import
+Columns: ``round,table,kind,text,role,question``, and optionally ``votes`` after them.
+``kind`` is a note kind, ``comment`` (event chat after that round), ``answer`` (to the
+closing question in ``question``), ``priority`` (a table's chosen solution, with its
+``votes``) or ``meta`` (a fact about the event: its date, series, stakeholder group, round
+prompts, role labels and attendance; see ``cafes.csv_meta`` and docs/import.md). The import
 checks every row first and stores nothing if any row is wrong; the errors name the line.
-Used by the ``import_notes`` / ``export_notes`` commands, and reusable by a web upload.
+Used by the ``import_notes`` / ``export_notes`` commands and the facilitator's upload page.
 """
 
 import csv
@@ -12,39 +15,48 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from cafes import csv_meta
 from cafes.checks import check_text
-from cafes.errors import CafeError
-from cafes.models import ChatMessage, ClosingAnswer, Note, NoteKind, Round, RoundStatus, Table
-from cafes.selectors import answers_for_event, chat_for_event, notes_for_event
+from cafes.csv_meta import META, EventMeta, count_from, placeholder_prompt
+from cafes.errors import CafeError, CsvImportError
+from cafes.models import (
+    ChatMessage,
+    ClosingAnswer,
+    Note,
+    NoteKind,
+    Priority,
+    Round,
+    RoundStatus,
+    Table,
+)
+from cafes.selectors import (
+    answers_for_event,
+    chat_for_event,
+    notes_for_event,
+    priorities_for_event,
+)
 from events import services as event_services
+from events.errors import EventsError
 from events.models import (
     ROLE_CODE_PATTERN,
     AgendaSegment,
     ClosingQuestion,
     Event,
     SegmentKind,
-    Series,
-    Stage,
 )
 
 COLUMNS = ["round", "table", "kind", "text", "role", "question"]
+VOTES = "votes"
 COMMENT = "comment"
 ANSWER = "answer"
+PRIORITY = "priority"
+AT_A_TABLE = (*NoteKind.values, PRIORITY)
+KINDS = (*NoteKind.values, PRIORITY, COMMENT, ANSWER, META)
 TABLE_NUMBER = re.compile(r"^(?:table\s*)?(\d{1,4})$", re.IGNORECASE)
-IMPORT_SERIES_SLUG = "imported-events"
-
-
-class CsvImportError(CafeError):
-    """The file has mistakes; ``errors`` lists each as "line N: what is wrong"."""
-
-    def __init__(self, errors: list[str]) -> None:
-        self.errors = errors
-        super().__init__("bad_csv", "Nothing was imported. " + " ".join(errors[:20]))
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,15 @@ class CsvRow:
     text: str
     role: str
     question: str
+    votes: int = 0
+
+
+@dataclass
+class ImportFile:
+    """A checked file: its words, and the facts about its event."""
+
+    rows: list[CsvRow]
+    meta: EventMeta
 
 
 @dataclass
@@ -64,17 +85,18 @@ class ImportResult:
     notes: int = 0
     chat: int = 0
     answers: int = 0
+    priorities: int = 0
     created: list[str] = field(default_factory=list)
 
 
 def _row_errors(line: int, raw: dict) -> tuple[CsvRow | None, list[str]]:
     errors = []
     kind = (raw["kind"] or "").strip().lower()
-    is_note = kind in NoteKind.values
-    if not is_note and kind not in {COMMENT, ANSWER}:
+    at_table = kind in AT_A_TABLE
+    if kind not in KINDS:
         errors.append(
             f"line {line}: kind {kind!r} must be one of {', '.join(NoteKind.values)}, "
-            f"{COMMENT} or {ANSWER}."
+            f"{PRIORITY}, {COMMENT}, {ANSWER} or {META}."
         )
     round_text = (raw["round"] or "").strip()
     number = None
@@ -83,21 +105,30 @@ def _row_errors(line: int, raw: dict) -> tuple[CsvRow | None, list[str]]:
             errors.append(f"line {line}: round {round_text!r} must be a whole number from 1.")
         else:
             number = int(round_text)
-    elif is_note:
-        errors.append(f"line {line}: round is needed for a note.")
+    elif at_table:
+        errors.append(f"line {line}: round is needed for a {_noun(kind)}.")
     table = (raw["table"] or "").strip()
-    if is_note and not table:
-        errors.append(f"line {line}: table is needed for a note (e.g. 3 or Table 3).")
+    if at_table and not table:
+        errors.append(f"line {line}: table is needed for a {_noun(kind)} (e.g. 3 or Table 3).")
     if kind in {COMMENT, ANSWER} and table:
         errors.append(f"line {line}: leave table empty for a {kind}.")
     role = (raw["role"] or "").strip().upper()
     if role and not re.match(ROLE_CODE_PATTERN, role):
         errors.append(f"line {line}: role {role!r} must be 1 to 6 letters, e.g. BP.")
+    if kind == PRIORITY and role:
+        errors.append(f"line {line}: a priority is the table's; leave role empty.")
     question = (raw["question"] or "").strip()
     if kind == ANSWER and not question:
         errors.append(f"line {line}: an answer needs the question's text in 'question'.")
     if kind != ANSWER and question:
         errors.append(f"line {line}: only answers have a question.")
+    votes_text = (raw.get(VOTES) or "").strip()
+    votes = 0
+    if votes_text and kind != PRIORITY:
+        errors.append(f"line {line}: only priorities have votes.")
+    elif votes_text:
+        votes, vote_errors = count_from(votes_text, line=line, what="votes")
+        errors += vote_errors
     text = ""
     try:
         text = check_text(raw["text"] or "", what="text")
@@ -105,12 +136,14 @@ def _row_errors(line: int, raw: dict) -> tuple[CsvRow | None, list[str]]:
         errors.append(f"line {line}: {error.message}")
     if errors:
         return None, errors
-    return CsvRow(line, number, table, kind, text, role, question), []
+    return CsvRow(line, number, table, kind, text, role, question, votes or 0), []
 
 
-def read_rows(stream: Iterable[str]) -> list[CsvRow]:
-    """Parse and check every row; raise ``CsvImportError`` listing all the bad ones."""
-    reader = csv.reader(stream)
+def _noun(kind: str) -> str:
+    return PRIORITY if kind == PRIORITY else "note"
+
+
+def _header(reader) -> list[str]:
     try:
         header = next(reader)
     except StopIteration:
@@ -118,30 +151,42 @@ def read_rows(stream: Iterable[str]) -> list[CsvRow]:
     except csv.Error as error:
         raise CsvImportError([f"line 1: {error}"]) from None
     header = [h.strip().lstrip("\ufeff").lower() for h in header]
-    if header != COLUMNS:
-        raise CsvImportError([f"line 1: the header must be {','.join(COLUMNS)}."])
-    rows, errors, line = [], [], 2
+    if header not in (COLUMNS, [*COLUMNS, VOTES]):
+        raise CsvImportError(
+            [f"line 1: the header must be {','.join(COLUMNS)} (then {VOTES}, if you need it)."]
+        )
+    return header
+
+
+def read_file(stream: Iterable[str]) -> ImportFile:
+    """Parse and check every row; raise ``CsvImportError`` listing all the bad ones."""
+    reader = csv.reader(stream)
+    header = _header(reader)
+    rows, meta, errors, line = [], EventMeta(), [], 2
     try:
         for values in reader:
             start, line = line, reader.line_num + 1
             if not any(v.strip() for v in values):
                 continue
-            if len(values) != len(COLUMNS):
-                errors.append(
-                    f"line {start}: expected {len(COLUMNS)} columns, found {len(values)}."
-                )
+            if len(values) != len(header):
+                errors.append(f"line {start}: expected {len(header)} columns, found {len(values)}.")
                 continue
-            row, row_errors = _row_errors(start, dict(zip(COLUMNS, values, strict=True)))
+            raw = dict(zip(header, values, strict=True))
+            if (raw["kind"] or "").strip().lower() == META:
+                errors.extend(meta.add(start, raw))
+                continue
+            row, row_errors = _row_errors(start, raw)
             errors.extend(row_errors)
             if row:
                 rows.append(row)
     except csv.Error as error:
         errors.append(f"line {line}: {error}")
+    errors.extend(meta.finish())
     if errors:
         raise CsvImportError(errors)
-    if not rows:
+    if not rows and meta.empty:
         raise CsvImportError(["the file has a header but no rows."])
-    return rows
+    return ImportFile(rows=rows, meta=meta)
 
 
 def _table(event: Event, label: str, cache: dict, result: ImportResult) -> Table:
@@ -164,21 +209,25 @@ def _table(event: Event, label: str, cache: dict, result: ImportResult) -> Table
     return table
 
 
-def _round(event: Event, number: int, cache: dict, result: ImportResult) -> Round:
+def _round(event: Event, number: int, cache: dict, result: ImportResult, meta: EventMeta) -> Round:
+    """The event's round ``number``, made if need be, with the file's prompt, else the
+    agenda's, else a placeholder (which a prompt from a later file replaces)."""
     if number not in cache:
-        segments = list(AgendaSegment.objects.filter(event=event, kind=SegmentKind.CAFE_ROUND))
-        segment = segments[number - 1] if number <= len(segments) else None
+        prompt = meta.prompt(number)
+        if prompt is None:
+            segments = list(AgendaSegment.objects.filter(event=event, kind=SegmentKind.CAFE_ROUND))
+            segment = segments[number - 1] if number <= len(segments) else None
+            prompt = (segment.prompt or segment.title) if segment else placeholder_prompt(number)
         round_, created = Round.objects.get_or_create(
             event=event,
             number=number,
-            defaults={
-                "prompt": (segment.prompt or segment.title) if segment else f"Round {number}",
-                "status": RoundStatus.CLOSED,
-                "closed_at": timezone.now(),
-            },
+            defaults={"prompt": prompt, "status": RoundStatus.CLOSED, "closed_at": timezone.now()},
         )
         if created:
             result.created.append(f"round {number}")
+        elif round_.prompt == placeholder_prompt(number) and meta.prompt(number):
+            round_.prompt = prompt
+            round_.save(update_fields=["prompt"])
         cache[number] = round_
     return cache[number]
 
@@ -193,22 +242,6 @@ def _question(event: Event, text: str, cache: dict, result: ImportResult) -> Clo
     return cache[text]
 
 
-def create_import_event(*, title: str, slug: str) -> Event:
-    """An Explore event to hold words brought in from a file (in an 'Imported' series)."""
-    series = Series.objects.filter(slug=IMPORT_SERIES_SLUG).first()
-    if series is None:
-        series = event_services.create_series(title="Imported events", slug=IMPORT_SERIES_SLUG)
-    now = timezone.now()
-    return event_services.create_event(
-        series=series,
-        stage=Stage.EXPLORE,
-        title=title,
-        slug=slug,
-        starts_at=now,
-        ends_at=now + timedelta(hours=3),
-    )
-
-
 @transaction.atomic
 def import_notes(
     *,
@@ -217,17 +250,29 @@ def import_notes(
     create_title: str = "",
     create_slug: str = "",
 ) -> ImportResult:
-    """Import notes, chat and answers from CSV into ``event`` (or a new event): all rows or
-    none. Imported words have no participant, only the role code from the file."""
-    rows = read_rows(stream)
-    if event is None:
-        if Event.objects.filter(slug=create_slug).exists():
-            raise CsvImportError([f"an event with the slug {create_slug!r} already exists."])
-        event = create_import_event(title=create_title, slug=create_slug)
-    result = ImportResult(event=event)
+    """Import notes, priorities, chat, answers and the event's facts from CSV into ``event``
+    (or a new event): all rows or none. Imported words have no participant, only the role
+    code from the file; imported votes are a number on their priority."""
+    checked = read_file(stream)
+    meta, created = checked.meta, []
+    try:
+        if event is None:
+            if Event.objects.filter(slug=create_slug).exists():
+                raise CsvImportError([f"an event with the slug {create_slug!r} already exists."])
+            event = csv_meta.create_event(
+                meta=meta, title=create_title, slug=create_slug, created=created
+            )
+        else:
+            csv_meta.check_event(meta=meta, event=event)
+        csv_meta.record_roles(meta=meta, event=event, created=created)
+    except EventsError as error:
+        raise CsvImportError(error.messages) from None
+    result = ImportResult(event=event, created=created)
     tables, rounds, questions = {}, {}, {}
-    for row in rows:
-        round_ = _round(event, row.round, rounds, result) if row.round else None
+    for number in sorted(meta.prompts):
+        _round(event, number, rounds, result, meta)
+    for row in checked.rows:
+        round_ = _round(event, row.round, rounds, result, meta) if row.round else None
         if row.kind == ANSWER:
             question = _question(event, row.question, questions, result)
             ClosingAnswer.objects.create(
@@ -239,6 +284,15 @@ def import_notes(
                 event=event, round=round_, role_code=row.role, text=row.text, client_id=uuid.uuid4()
             )
             result.chat += 1
+        elif row.kind == PRIORITY:
+            Priority.objects.create(
+                round=round_,
+                table=_table(event, row.table, tables, result),
+                text=row.text,
+                recorded_votes=row.votes,
+                client_id=uuid.uuid4(),
+            )
+            result.priorities += 1
         else:
             Note.objects.create(
                 event=event,
@@ -254,23 +308,42 @@ def import_notes(
 
 
 def export_rows(*, event: Event) -> list[list[str]]:
-    """The event's words in the import format: each round's notes (by table), then its chat,
-    then the answers by question. Hidden or withdrawn words are left out."""
-    rows: list[list[str]] = [COLUMNS]
+    """The event in the import format: its facts, then each round's notes (by table), its
+    priorities with their votes and its chat, then the answers by question. Hidden or
+    withdrawn words are left out. The ``votes`` column is there only if there are
+    priorities, so a file without any reads as it always did."""
     notes = list(notes_for_event(event=event))
     chat = list(chat_for_event(event=event))
-    numbers = sorted({n.round.number for n in notes} | {c.round.number for c in chat if c.round})
+    priorities = list(priorities_for_event(event=event))
+    numbers = sorted(
+        {n.round.number for n in notes}
+        | {c.round.number for c in chat if c.round}
+        | {p.round.number for p in priorities}
+    )
+    rows: list[list[str]] = csv_meta.meta_rows(event=event)
     for number in numbers:
         for note in (n for n in notes if n.round.number == number):
-            table = note.table.name or str(note.table.number)
-            rows.append([str(number), table, note.kind, note.text, note.role_code, ""])
+            rows.append(
+                [str(number), _table_label(note.table), note.kind, note.text, note.role_code, ""]
+            )
+        for priority in (p for p in priorities if p.round.number == number):
+            table = _table_label(priority.table)
+            rows.append(
+                [str(number), table, PRIORITY, priority.text, "", "", str(priority.vote_count)]
+            )
         for message in (c for c in chat if c.round and c.round.number == number):
             rows.append([str(number), "", COMMENT, message.text, message.role_code, ""])
     for message in (c for c in chat if not c.round):
         rows.append(["", "", COMMENT, message.text, message.role_code, ""])
     for answer in answers_for_event(event=event):
         rows.append(["", "", ANSWER, answer.text, answer.role_code, answer.question.text])
-    return rows
+    if not priorities:
+        return [list(COLUMNS), *rows]
+    return [[*COLUMNS, VOTES], *(row + [""] * (len(COLUMNS) + 1 - len(row)) for row in rows)]
+
+
+def _table_label(table: Table) -> str:
+    return table.name or str(table.number)
 
 
 def export_csv(*, event: Event) -> str:

@@ -1,4 +1,5 @@
-"""The one error type the cafes app raises when a user's action cannot be done."""
+"""The error type the cafes app raises when a user's action cannot be done (and its kind
+for an imported file, which lists every mistake by line)."""
 
 
 class CafeError(Exception):
@@ -11,3 +12,11 @@ class CafeError(Exception):
 
     def __repr__(self) -> str:
         return f"CafeError({self.code!r}, {self.message!r})"
+
+
+class CsvImportError(CafeError):
+    """An imported file has mistakes; ``errors`` lists each as "line N: what is wrong"."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("bad_csv", "Nothing was imported. " + " ".join(errors[:20]))

@@ -186,6 +186,12 @@ class Priority(models.Model):
     source_note = models.ForeignKey(
         Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="priorities"
     )
+    # Votes cast where no Vote row can hold them: dots counted on paper or on another board
+    # and brought in by an import, whose voters are not participants here. A priority's
+    # votes are these plus its Vote rows.
+    recorded_votes = models.PositiveIntegerField(
+        default=0, help_text="Votes counted outside Bridgework (imported), added to live votes."
+    )
     client_id = models.UUIDField()
     created_at = models.DateTimeField(auto_now_add=True)
 

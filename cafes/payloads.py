@@ -73,7 +73,7 @@ def priority_payload(priority: Priority) -> dict:
         "round": priority.round.number,
         "text": priority.text,
         "source_note": priority.source_note_id,
-        "votes": len(voters),
+        "votes": len(voters) + priority.recorded_votes,
         "voters": voters,
         "client_id": str(priority.client_id),
     }

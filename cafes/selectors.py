@@ -8,7 +8,7 @@ hidden, merged or withdrawn notes.
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cafes import ordering
@@ -421,14 +421,17 @@ def chat_for_event(*, event: Event) -> QuerySet[ChatMessage]:
 
 
 def priorities_for_event(*, event: Event) -> QuerySet[Priority]:
-    """Every table's priorities with ``vote_count`` (withdrawn people's votes not counted),
-    most votes first within each table."""
+    """Every table's priorities with ``vote_count`` (withdrawn people's votes not counted,
+    votes recorded outside Bridgework added), most votes first within each table; not those
+    of a staff-free table that has not shared its notes."""
     return (
         Priority.objects.filter(round__event=event)
+        .filter(SHARED_WITH_STAFF)
         .annotate(
             vote_count=Count(
                 "votes", filter=~Q(votes__participant__status=ParticipantStatus.WITHDRAWN)
             )
+            + F("recorded_votes")
         )
         .select_related("round", "table", "source_note")
         .order_by("round__number", "table__number", "-vote_count", "created_at", "pk")

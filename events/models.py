@@ -280,6 +280,32 @@ class Participant(models.Model):
         return self.status == ParticipantStatus.WITHDRAWN
 
 
+class RecordedAttendance(models.Model):
+    """How many people of one role took part in an event whose people did not join here
+    (run on paper or on another board), as its facilitator recorded it. The report counts
+    these only while nobody has joined the event itself (``selectors.participants_by_role``).
+    An empty ``role_code`` counts the people who preferred not to say."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="recorded_attendance")
+    role_code = models.CharField(max_length=6, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["event", "role_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "role_code"], name="unique_recorded_attendance_per_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(role_code="") | Q(role_code__regex=ROLE_CODE_PATTERN),
+                name="recorded_attendance_role_code_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.role_code or '—'} {self.count}"
+
+
 class StatusChange(models.Model):
     """One move of an event's status, kept so facilitators can see who opened or closed it."""
 

@@ -162,17 +162,31 @@ class RoleGroup:
     joined: list[Participant]
     waitlisted: list[Participant]
     withdrawn: list[Participant]
+    # For an event nobody joined here (run on paper, imported): the recorded number.
+    recorded: int | None = None
+
+    @property
+    def count(self) -> int:
+        """How many took part in this role: those who joined, or else the recorded number."""
+        return len(self.joined) if self.recorded is None else self.recorded
 
 
 def participants_by_role(event: Event) -> list[RoleGroup]:
-    """Participants grouped by role code (then "prefer not to say"), split by status."""
+    """Participants grouped by role code (then "prefer not to say"), split by status.
+
+    An event with no joined participants of its own (its people took part on paper or on
+    another board) counts its recorded attendance instead: each group's ``count``."""
     labels = dict(event.role_codes.values_list("code", "label"))
     everyone = list(participants(event))
-    codes = list(labels) + sorted({p.role_code for p in everyone if p.role_code} - set(labels))
+    recorded: dict[str, int] | None = None
+    if not any(p.status == ParticipantStatus.JOINED for p in everyone):
+        recorded = dict(event.recorded_attendance.values_list("role_code", "count")) or None
+    used = {p.role_code for p in everyone} | set(recorded or ())
+    codes = list(labels) + sorted({code for code in used if code} - set(labels))
     groups = []
     for code in [*codes, ""]:
         people = [p for p in everyone if p.role_code == code]
-        if not people and code == "":
+        if code == "" and not people and not (recorded or {}).get(""):
             continue
         groups.append(
             RoleGroup(
@@ -181,6 +195,7 @@ def participants_by_role(event: Event) -> list[RoleGroup]:
                 joined=[p for p in people if p.status == ParticipantStatus.JOINED],
                 waitlisted=[p for p in people if p.status == ParticipantStatus.WAITLISTED],
                 withdrawn=[p for p in people if p.status == ParticipantStatus.WITHDRAWN],
+                recorded=None if recorded is None else recorded.get(code, 0),
             )
         )
     return groups

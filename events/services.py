@@ -32,6 +32,7 @@ from events.models import (
     Membership,
     Participant,
     ParticipantStatus,
+    RecordedAttendance,
     RoleCode,
     SegmentKind,
     Series,
@@ -373,6 +374,29 @@ def remove_role_code(*, role_code: RoleCode) -> None:
             f"{in_use} participant(s) chose {role_code.code}, so it can't be removed."
         )
     role_code.delete()
+
+
+@transaction.atomic
+def relabel_role_code(*, role_code: RoleCode, label: str) -> RoleCode:
+    """Give a role code another label (words attributed to the code keep it)."""
+    role_code.label = check_plain_text(label, field="label", label="The label")
+    _validate(role_code)
+    role_code.save(update_fields=["label"])
+    return role_code
+
+
+@transaction.atomic
+def record_attendance(*, event: Event, role_code: str, count: int) -> RecordedAttendance:
+    """Record how many people of a role took part in an event run without joining here (on
+    paper, on another board); it replaces the number recorded before. ``role_code`` "" is
+    for people who preferred not to say. The report counts these while nobody has joined."""
+    code = check_role_code(role_code, field="role_code") if role_code else ""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise EventsError({"count": "The number of people must be a whole number from 0."})
+    recorded, _ = RecordedAttendance.objects.update_or_create(
+        event=event, role_code=code, defaults={"count": count}
+    )
+    return recorded
 
 
 # --- agenda and closing questions ----------------------------------------------------------

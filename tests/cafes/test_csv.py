@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from cafes.csv_io import export_csv
 from cafes.models import ChatMessage, ClosingAnswer, Note, Round, Table
 from events.models import Event
+from events.selectors import local_time
 from tests.cafes.conftest import make_event
 
 pytestmark = pytest.mark.django_db
@@ -61,17 +62,29 @@ def test_import_creates_an_event_with_tables_rounds_and_questions(tmp_path, caps
     assert "Imported 5 notes, 2 chat messages and 3 answers" in capsys.readouterr().out
 
 
-def test_export_writes_the_same_file_back(tmp_path):
+def test_export_writes_the_same_file_back_after_the_events_facts(tmp_path):
     call_command(
         "import_notes", write(tmp_path, GOOD), "--create-event", "Paper", "--slug", "paper"
     )
-    exported = export_csv(event=Event.objects.get(slug="paper"))
-    assert exported == GOOD
+    event = Event.objects.get(slug="paper")
+    exported = export_csv(event=event)
+    header, *lines = exported.splitlines(keepends=True)
+    facts = [line for line in lines if ",meta," in line]
+    assert header + "".join(lines[len(facts) :]) == GOOD
+    starts, ends = local_time(event, event.starts_at), local_time(event, event.ends_at)
+    assert facts == [
+        f",,meta,{starts:%Y-%m-%d},,date\n",
+        f",,meta,{starts:%H:%M},,start\n",
+        # The end is written when it falls on the start's day (not past midnight).
+        *([f",,meta,{ends:%H:%M},,end\n"] if ends.date() == starts.date() else []),
+        ",,meta,Europe/London,,timezone\n",
+        ",,meta,Imported events,,series\n",
+    ]
 
     out = tmp_path / "out.csv"
     call_command("export_notes", "--event", "paper", "-o", str(out))
     call_command("import_notes", out, "--create-event", "Again", "--slug", "again")
-    assert export_csv(event=Event.objects.get(slug="again")) == GOOD
+    assert export_csv(event=Event.objects.get(slug="again")) == exported
 
 
 def test_import_into_an_existing_event_uses_its_agenda_prompts(tmp_path):

@@ -9,7 +9,10 @@ from events.models import Event
 
 
 class Command(BaseCommand):
-    help = "Import notes, chat and closing answers from a CSV file (all rows or none)."
+    help = (
+        "Import notes, priorities, chat, closing answers and the event's facts (meta rows) "
+        "from a CSV file, all rows or none (docs/import.md)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)
@@ -43,5 +46,7 @@ class Command(BaseCommand):
             f"Imported {result.notes} notes, {result.chat} chat messages and "
             f"{result.answers} answers into {result.event.title!r} ({result.event.slug})."
         )
+        if result.priorities:
+            self.stdout.write(f"Imported {result.priorities} priorities with their votes.")
         if result.created:
             self.stdout.write("Created: " + ", ".join(result.created) + ".")
