@@ -17,12 +17,13 @@ class HarvestNote:
     table: str  # the table's label, e.g. "Table 3"; "" for chat
     round: int | None  # round number; None for answers
     kind: str  # note kind (story, problem, ...), "comment" for chat, "answer"
+    staff: bool = False  # written by a facilitator or table host: never a participant's voice
 
 
 @dataclass(frozen=True)
 class HarvestTheme:
     title: str
-    summary: str  # one narrative sentence, from the notes' own words
+    summary: str  # a short narrative (1-3 sentences) from the notes' own words
     kind: str  # "notes" for a round's notes, "chat" for plenary chat
     round: int | None
     key: bool  # a key theme for the executive summary
@@ -32,6 +33,7 @@ class HarvestTheme:
     notes: list[HarvestNote] = field(default_factory=list)
     quotes: list[HarvestNote] = field(default_factory=list)  # 2-5 of ``notes``
     theme_id: int | None = None  # the stored theme, so others can point at it; None for drafts
+    other: bool = False  # notes posted after the themes were built, not yet in a theme
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Harvest:
     event_id: int
     themes: list[HarvestTheme]
     answers: list[HarvestAnswers]
+    chat: list[HarvestNote]  # every chat message, staff ones included (``staff``), oldest first
     conclusions: str  # written by the harvester in the curation workspace; may be ""
     curated: bool  # True when any theme was curated by a human
     fingerprint: str  # changes whenever anything above would change

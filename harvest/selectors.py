@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
@@ -28,8 +29,25 @@ from harvest.theming import (
     DraftTheme,
     Item,
     build_draft_themes,
-    first_sentence,
 )
+from harvest.wording import as_sentence, first_sentence, shorten, split_sentences
+
+# Role codes that staff write chat under in an imported event (docs/import.md): their
+# messages are the facilitator's, shown as such and never quoted as a participant's voice.
+STAFF_ROLE_CODES = frozenset({"STAFF", "FAC", "HOST"})
+
+
+def is_staff_message(message: ChatMessage) -> bool:
+    if message.author_user_id is not None:
+        return True
+    return message.participant_id is None and message.role_code.upper() in STAFF_ROLE_CODES
+
+
+def theming_method() -> str | None:
+    """The theming method settings ask for (``HARVEST_THEMING``), or None for the best one
+    installed."""
+    method = getattr(settings, "HARVEST_THEMING", "auto")
+    return None if method == "auto" else method
 
 
 def harvestable_notes(*, event: Event) -> QuerySet[Note]:
@@ -102,6 +120,8 @@ def themable_groups(*, event: Event) -> list[Group]:
         groups.setdefault(key, Group(ThemeKind.NOTES, note.round_id, note.round.number))
         groups[key].items.append(note)
     for message in harvestable_messages(event=event):
+        if is_staff_message(message):
+            continue  # the facilitator's words are reported as theirs, not themed
         key = (ThemeKind.CHAT, message.round_id)
         number = message.round.number if message.round else None
         groups.setdefault(key, Group(ThemeKind.CHAT, message.round_id, number))
@@ -119,7 +139,7 @@ def draft_themes(*, group: Group, redactor: Redactor) -> list[DraftTheme]:
             items.append(Item(key=obj.id, text=redactor.note(obj).text, table=obj.table.label))
         else:
             items.append(Item(key=obj.id, text=redactor.message(obj).text, table=""))
-    return build_draft_themes(items)
+    return build_draft_themes(items, method=theming_method())
 
 
 # --- the report's content --------------------------------------------------------------
@@ -135,13 +155,15 @@ def _report_note(obj, redactor: Redactor) -> HarvestNote:
             round=obj.round.number,
             kind=obj.kind,
         )
+    staff = is_staff_message(obj)
     return HarvestNote(
         id=obj.id,
         text=redactor.message(obj).text,
-        role=obj.role_code,
+        role="" if staff else obj.role_code,
         table="",
         round=obj.round.number if obj.round else None,
         kind="comment",
+        staff=staff,
     )
 
 
@@ -170,10 +192,12 @@ def _stored_report_themes(event: Event, redactor: Redactor) -> list[HarvestTheme
                 quotes.append(harvested)
         if notes:
             reported = _report_theme(theme, notes, quotes, redactor)
-            if not theme.is_curated and theme.summary in gone_words[theme.id]:
+            if not theme.is_curated and any(
+                words in theme.summary for words in gone_words[theme.id]
+            ):
                 # The automatic summary quoted someone who has since withdrawn (or a note
                 # now hidden): say it in a reportable note's words instead.
-                reported = replace(reported, summary=first_sentence(notes[0].text))
+                reported = replace(reported, summary=as_sentence(first_sentence(notes[0].text)))
             out.append(reported)
     for (kind, _round_id), group in groups.items():  # posted after the themes were built
         late = [obj for obj in group.items if (kind, obj.id) not in placed]
@@ -189,14 +213,15 @@ def _stored_report_themes(event: Event, redactor: Redactor) -> list[HarvestTheme
                     position=10**6,
                     curated=False,
                     notes=[_report_note(obj, redactor) for obj in late],
+                    other=True,
                 )
             )
     return out
 
 
 def _gone_words(event: Event, members, visible, redactor: Redactor) -> dict[int, set[str]]:
-    """Per theme, the first sentences of its notes and messages that may no longer be
-    reported (an automatic summary is one of these)."""
+    """Per theme, the sentences of its notes and messages that may no longer be reported
+    (an automatic summary quotes some of these)."""
     gone = defaultdict(set)
     note_ids, message_ids = defaultdict(list), defaultdict(list)
     for theme_id, ms in members.items():
@@ -210,8 +235,13 @@ def _gone_words(event: Event, members, visible, redactor: Redactor) -> dict[int,
             "pk", "text"
         ):
             redacted = redactor.text(text, item=(item, pk)).text
+            sentences = {
+                as_sentence(shorten(sentence))
+                for version in (text, redacted)
+                for sentence in split_sentences(version)
+            }
             for theme_id in ids[pk]:
-                gone[theme_id].update({first_sentence(text), first_sentence(redacted)})
+                gone[theme_id].update(s for s in sentences if len(s) > 3)
     return gone
 
 
@@ -270,7 +300,7 @@ def harvest_for_report(*, event: Event) -> Harvest:
         key=lambda t: (
             t.round or 10**6,
             t.kind != ThemeKind.NOTES,
-            t.title == OTHER_TITLE,
+            t.other,
             t.position,
         )
     )
@@ -295,10 +325,12 @@ def harvest_for_report(*, event: Event) -> Harvest:
     state = EventHarvest.objects.filter(event=event).first()
     conclusions = redactor.text(state.conclusions).text if state else ""
     curated = any(t.curated for t in themes)
+    chat = [_report_note(m, redactor) for m in harvestable_messages(event=event)]
     body = {
         "event_id": event.id,
         "themes": [asdict(t) for t in themes],
         "answers": [asdict(a) for a in answers],
+        "chat": [asdict(n) for n in chat],
         "conclusions": conclusions,
         "curated": curated,
     }
@@ -309,6 +341,7 @@ def harvest_for_report(*, event: Event) -> Harvest:
         event_id=event.id,
         themes=themes,
         answers=answers,
+        chat=chat,
         conclusions=conclusions,
         curated=curated,
         fingerprint=fingerprint,
@@ -475,7 +508,7 @@ def series_columns(*, series: Series) -> list[SeriesColumn]:
                 text=" ".join([t.title, t.title, *(n.text for n in t.notes)]),
             )
             for i, t in enumerate(harvest.themes)
-            if t.kind == ThemeKind.NOTES and t.title != OTHER_TITLE
+            if t.kind == ThemeKind.NOTES and not t.other
         ]
         group = event.stakeholder_group.name if event.stakeholder_group else event.title
         for theme in themes:

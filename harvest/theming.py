@@ -1,25 +1,34 @@
-"""Automatic theming: group short texts into themes with titles, summaries and quotes.
+"""Automatic theming: a careful first draft of a thematic analysis of one round.
 
-Pure functions over already-redacted texts; no database. The method is lexical and needs
-only scikit-learn and SciPy:
+Pure functions over already-redacted texts; no database. Two ways to place notes near each
+other, the first the default wherever its model is installed (``default_method``):
 
-1. words are lower-cased, English stop words and fillers dropped, plurals folded
-   ("workers" -> "worker"), and adjacent kept words paired into phrases;
-2. TF-IDF vectors are reduced by LSA (truncated SVD, fixed ``random_state``) so notes that
-   share related words come closer, then normalised;
-3. Ward clustering is cut at every number of themes from 2 up to about one per four
-   notes, and the cut with the best silhouette (cosine) is kept (past ``WARD_MAX_NOTES``,
-   on an even sample, each other note joining the nearest theme centre);
-4. a theme of one note is not a theme: such notes, and notes with no content words
-   ("Yes", "+1"), go to a theme labelled "Other".
+- ``minilm``: sentence embeddings of all-MiniLM-L6-v2 (``harvest.embeddings``), run on the
+  notes with the domain's shorthand spelled out ("SW" -> "social worker"), and centred on
+  the round (what every note of the round shares — "social care" — is taken away, so the
+  differences between notes decide);
+- ``lexical``: TF-IDF of folded words and two-word phrases reduced by LSA (no model).
 
-The same input always gives the same output: no randomness is left unseeded, and ties
-are broken by the input order.
+Then, the same for both:
+
+1. near-duplicates (same words, or TF-IDF cosine >= 0.85) are marked and go with the note
+   they repeat; notes with no content word ("+1", "Yes") go with the note written just
+   before them at their table (a reply to it);
+2. Ward clustering cut at the number of themes a harvester would make: about 1.1·√n
+   (9 for 70 notes, 4 for 12), at most ``MAX_THEMES``, more when one theme would hold over
+   40 % of the round; a theme of one note joins the nearest theme (no catch-all "Other");
+3. each theme is drafted in its notes' own words: a title phrase of 3-8 words chosen
+   KeyBERT-style (the clause of its notes closest in meaning to the theme and farthest
+   from the round's other themes; never two equal titles in a round), a summary of 1-3
+   sentences of its most representative notes (different notes, not alike), and 2-5
+   quotes from other notes, from different tables first, never mostly redaction markers.
+
+Deterministic: no randomness is left unseeded and every tie is broken by input order (the
+notes' ids), so the same notes give the same themes, titles, summaries and quotes.
 """
 
 import itertools
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,21 +37,41 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
-OTHER_TITLE = "Other"
-OTHER_SUMMARY = "Notes that did not fit any theme; move them where they belong."
+from harvest import embeddings
+from harvest.wording import (
+    MARKER,
+    WORD,
+    as_sentence,
+    candidate_phrases,
+    expand_shorthand,
+    first_sentence,
+    marker_share,
+    shorten,
+    split_sentences,
+    title_case,
+)
+
+__all__ = ["DraftTheme", "Item", "build_draft_themes", "default_method", "first_sentence"]
+
+METHODS = ("minilm", "lexical")
+OTHER_TITLE = "Not yet themed"
+OTHER_SUMMARY = "Notes added after the themes were drafted; move them where they belong."
+REPLIES_TITLE = "Short replies and reactions"
 DUPLICATE_SIMILARITY = 0.85
-QUOTE_SIMILARITY = 0.6  # two quotes more alike than this say the same thing
-SUMMARY_MAX_CHARS = 200
+QUOTE_SIMILARITY = 0.8  # two quotes more alike than this (in the round's terms) say the same
 QUOTE_MAX_CHARS = 400
-# Ward clustering and the silhouette need memory and time in the square of the number of
-# notes: past this many, an even sample is clustered and every note joins the theme whose
-# centre is nearest (100,000 notes would otherwise need tens of GB: docs/benchmarks.md).
+MAX_THEMES = 20
+LARGEST_SHARE = 0.4  # no theme holds more of a round than this (rounds over six notes)
+MAX_MARKER_SHARE = 0.25  # a quote or summary sentence more redaction than this is not used
+# Past this many notes in a round, an even sample is embedded and clustered, and every other
+# note joins the theme of the sampled notes whose words it shares most (docs/harvest.md).
+EMBED_MAX_NOTES = 700
+# Ward clustering needs memory in the square of the notes (lexical method, huge rounds).
 WARD_MAX_NOTES = 3000
-# Near-duplicates are looked for this many notes at a time, so memory stays flat.
-DUPLICATE_BLOCK = 1024
+DUPLICATE_BLOCK = 1024  # near-duplicates are looked for this many notes at a time
+SUMMARY_POOL = 12  # the most central notes a summary and a title are drafted from
 
 FILLERS = {
     "really", "just", "like", "lot", "lots", "thing", "things", "felt", "feel", "feeling",
@@ -54,9 +83,22 @@ FILLERS = {
     "honestly", "email", "phone", "postcode", "address", "name", "redacted",
 }  # fmt: skip
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | FILLERS
-WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
-MARKER = re.compile(r"\[(?:email|phone|postcode|address|name|redacted)\]")
-SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+# Words that say nothing of what a theme is about, however often its notes use them.
+GENERIC = {
+    "took", "take", "taken", "asked", "ask", "told", "tell", "year", "years", "yrs", "month",
+    "months", "week", "weeks", "day", "days", "new", "read", "didnt", "dont", "cant", "wont",
+    "wouldnt", "couldnt", "isnt", "wasnt", "im", "ive", "theyre", "whats", "gonna", "wanna",
+    "actually", "basically", "literally", "still", "ever", "never", "always", "every",
+    "one", "two", "three", "first", "last", "next", "put", "gave", "give", "given", "let",
+    "saw", "see", "seen", "look", "looked", "keep", "kept", "left", "bit", "lot", "sort",
+    "end", "ended", "start", "started", "tried", "try", "trying", "turn", "turned", "mum",
+    "dad", "kid", "child", "son", "daughter", "baby", "parent",
+}  # fmt: skip
+# A note made only of these is a reply to the note before it: "Yes", "+1", "Agree".
+REPLY_WORDS = frozenset(ENGLISH_STOP_WORDS) | {
+    "yes", "yeah", "yep", "agree", "agreed", "ok", "okay", "same", "exactly", "true",
+    "definitely", "totally", "absolutely", "this", "that", "too", "me",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -76,6 +118,11 @@ class DraftTheme:
     quotes: list[int] = field(default_factory=list)
     duplicates: set[int] = field(default_factory=set)
     is_other: bool = False
+    summary_keys: list[int] = field(default_factory=list)  # the notes the summary quotes
+
+
+def default_method() -> str:
+    return "minilm" if embeddings.available() else "lexical"
 
 
 def fold(word: str) -> str:
@@ -95,97 +142,151 @@ def fold(word: str) -> str:
 
 class Vocabulary:
     """Turns texts into terms (folded words and two-word phrases), remembering how each
-    folded word was actually written so titles can use the notes' own words."""
+    folded word was written so that a summary can name it in the notes' own spelling."""
 
     def __init__(self) -> None:
         self.surfaces: dict[str, Counter] = {}
 
     def terms(self, text: str) -> list[str]:
-        words = []
-        for match in WORD.finditer(MARKER.sub(" ", text)):
-            raw = match.group()
-            if raw.casefold().replace("\u2019", "'") in STOP_WORDS or len(raw) < 2:
-                words.append(None)
-                continue
-            folded = fold(raw)
-            if folded in STOP_WORDS:
-                words.append(None)
-                continue
-            self.surfaces.setdefault(folded, Counter())[raw] += 1
-            words.append(folded)
-        kept = [w for w in words if w]
-        pairs = [f"{a} {b}" for a, b in itertools.pairwise(words) if a and b and a != b]
+        folded: list[str | None] = []
+        for raw in WORD.findall(MARKER.sub(" ", expand_shorthand(text))):
+            word = raw.casefold().replace("\u2019", "'")
+            if word in STOP_WORDS or len(raw) < 2 or fold(raw) in STOP_WORDS:
+                folded.append(None)
+            else:
+                folded.append(fold(raw))
+                self.surfaces.setdefault(folded[-1], Counter())[word] += 1
+        kept = [w for w in folded if w]
+        pairs = [f"{a} {b}" for a, b in itertools.pairwise(folded) if a and b and a != b]
         return kept + pairs
 
     def surface(self, term: str) -> str:
-        """How the notes write ``term``: the commonest spelling, capitalised only when
-        the notes always capitalise it ("English", "Polish")."""
+        """How the notes most often write ``term`` (lower case; ties by spelling)."""
         out = []
         for folded in term.split(" "):
             counts = self.surfaces.get(folded) or Counter({folded: 1})
-            lower: Counter = Counter()
-            for raw, n in counts.items():
-                lower[raw.casefold()] += n
-            word = min(lower.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-            if all(raw[:1].isupper() for raw in counts):
-                word = word[:1].upper() + word[1:]
-            out.append(word)
+            out.append(min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0])
         return " ".join(out)
+
+
+def _has_substance(text: str) -> bool:
+    """False for a reply such as "Yes", "+1" or "Agree": nothing but agreement."""
+    return any(w.casefold() not in REPLY_WORDS for w in WORD.findall(MARKER.sub(" ", text)))
 
 
 def normalised(text: str) -> str:
     return " ".join(WORD.findall(text.casefold()))
 
 
-def first_sentence(text: str, limit: int = SUMMARY_MAX_CHARS) -> str:
-    """The text's first sentence, cut at a word boundary if it is longer than ``limit``."""
-    sentence = SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
-    if len(sentence) <= limit:
-        return sentence
-    cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:- ")
-    return cut + "…"
+# --- placing notes: vectors and clusters -----------------------------------------------
 
 
-def _choose_labels(vectors: np.ndarray) -> np.ndarray:
-    """Cluster labels (1..k) for the rows of ``vectors``, k chosen by silhouette."""
-    n = vectors.shape[0]
-    if n < 6:
-        return np.ones(n, dtype=int)
-    if n > WARD_MAX_NOTES:
-        return _labels_from_sample(vectors)
-    tree = linkage(vectors, method="ward")
-    distances = np.clip(1.0 - vectors @ vectors.T, 0.0, 2.0)
-    np.fill_diagonal(distances, 0.0)
-    best_labels, best_score = np.ones(n, dtype=int), -1.0
-    for k in range(2, min(15, max(2, n // 4)) + 1):
-        labels = fcluster(tree, t=k, criterion="maxclust")
-        if len(set(labels)) < 2:
-            continue
-        score = silhouette_score(distances, labels, metric="precomputed")
-        if score > best_score + 1e-9:
-            best_labels, best_score = labels, score
-    return best_labels
+def theme_count(n: int) -> int:
+    """How many themes a harvester would draft from ``n`` distinct notes."""
+    if n <= 3:
+        return 1
+    return max(2, min(MAX_THEMES, round(1.1 * math.sqrt(n)), n // 2))
 
 
-def _labels_from_sample(vectors: np.ndarray) -> np.ndarray:
-    """``_choose_labels`` for many notes: cluster ``WARD_MAX_NOTES`` evenly spread ones (the
-    same every time), then give each note the label of the nearest theme centre."""
-    n = vectors.shape[0]
-    sample = np.unique((np.arange(WARD_MAX_NOTES) * (n / WARD_MAX_NOTES)).astype(int))
-    sample_labels = _choose_labels(vectors[sample])
-    ids = np.unique(sample_labels)
-    centres = normalize(np.vstack([vectors[sample][sample_labels == k].mean(axis=0) for k in ids]))
-    return ids[np.argmax(vectors @ centres.T, axis=1)]
-
-
-def _embed(matrix) -> np.ndarray:
-    """LSA: a few dense dimensions in which notes using related words come together."""
-    n_docs, n_terms = matrix.shape
+def _lsa(tfidf) -> np.ndarray:
+    n_docs, n_terms = tfidf.shape
     components = min(100, n_docs - 1, n_terms - 1)
     if components < 2:
-        return normalize(matrix.toarray())
+        return normalize(tfidf.toarray())
     svd = TruncatedSVD(n_components=components, random_state=0, algorithm="arpack")
-    return normalize(svd.fit_transform(matrix))
+    return normalize(svd.fit_transform(tfidf))
+
+
+def _centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    return normalize(vectors - mean)
+
+
+class Space:
+    """Where a round's notes (and any phrase of theirs) lie: unit vectors in which the
+    round's common ground is taken away."""
+
+    def __init__(self, method: str, texts: list[str], tfidf, vectorizer) -> None:
+        self.method = method
+        self.vectorizer = vectorizer
+        self.tfidf = tfidf
+        raw = self._embed_round(texts, tfidf) if method == "minilm" else _lsa(tfidf)
+        self.mean = raw.mean(axis=0)
+        self.vectors = _centred(raw, self.mean)
+
+    def _embed_round(self, texts: list[str], tfidf) -> np.ndarray:
+        n = len(texts)
+        if n <= EMBED_MAX_NOTES:
+            return embeddings.encode([expand_shorthand(t) for t in texts])
+        # An even sample is embedded; every other note borrows the embedding of the three
+        # sampled notes whose words it shares most (weighted by how much they share).
+        sample = np.unique((np.arange(EMBED_MAX_NOTES) * (n / EMBED_MAX_NOTES)).astype(int))
+        embedded = embeddings.encode([expand_shorthand(texts[i]) for i in sample])
+        raw = np.zeros((n, embedded.shape[1]), dtype=np.float32)
+        raw[sample] = embedded
+        rest = np.setdiff1d(np.arange(n), sample)
+        fallback = embedded.mean(axis=0)
+        for start in range(0, len(rest), DUPLICATE_BLOCK):
+            block = rest[start : start + DUPLICATE_BLOCK]
+            sims = (tfidf[block] @ tfidf[sample].T).toarray()
+            top = np.argsort(-sims, axis=1, kind="stable")[:, :3]
+            for row, i in enumerate(block):
+                weights = sims[row, top[row]]
+                if weights.sum() <= 0:
+                    raw[i] = fallback
+                else:
+                    raw[i] = weights @ embedded[top[row]] / weights.sum()
+        return normalize(raw)
+
+    def phrases(self, texts: list[str]) -> np.ndarray:
+        """Vectors for phrases (titles, sentences) in the same space as the notes."""
+        if not texts:
+            return np.zeros((0, self.vectors.shape[1]))
+        if self.method == "minilm":
+            return _centred(embeddings.encode([expand_shorthand(t) for t in texts]), self.mean)
+        return None  # the lexical method scores phrases by their words instead
+
+
+def _ward_labels(vectors: np.ndarray, k: int) -> np.ndarray:
+    n = vectors.shape[0]
+    if k <= 1 or n < 2:
+        return np.ones(n, dtype=int)
+    if n > WARD_MAX_NOTES:
+        sample = np.unique((np.arange(WARD_MAX_NOTES) * (n / WARD_MAX_NOTES)).astype(int))
+        sample_labels = _ward_labels(vectors[sample], k)
+        ids = np.unique(sample_labels)
+        centres = normalize(
+            np.vstack([vectors[sample][sample_labels == i].mean(axis=0) for i in ids])
+        )
+        return ids[np.argmax(vectors @ centres.T, axis=1)]
+    tree = linkage(vectors, method="ward")
+    labels = fcluster(tree, t=k, criterion="maxclust")
+    # No theme holds more than LARGEST_SHARE of a round: cut the tree finer until none does.
+    while n > 6 and np.bincount(labels).max() > LARGEST_SHARE * n and k < n // 2:
+        k += 1
+        labels = fcluster(tree, t=k, criterion="maxclust")
+    return labels
+
+
+def _groups(vectors: np.ndarray, rows: list[int]) -> list[list[int]]:
+    """Clusters of ``rows`` (indexes into ``vectors``), a theme of one joining the nearest."""
+    labels = _ward_labels(vectors[rows], theme_count(len(rows)))
+    by_label: dict[int, list[int]] = {}
+    for row, label in zip(rows, labels, strict=True):
+        by_label.setdefault(int(label), []).append(row)
+    groups = list(by_label.values())
+    if len(groups) < 2:
+        return groups
+    alone = [g for g in groups if len(g) == 1]
+    kept = [g for g in groups if len(g) > 1]
+    if not kept:
+        return [sorted(rows)]
+    centres = normalize(np.vstack([vectors[g].mean(axis=0) for g in kept]))
+    for (i,) in alone:
+        kept[int(np.argmax(centres @ vectors[i]))].append(i)
+    return [sorted(g) for g in kept]
+
+
+# --- near-duplicates ---------------------------------------------------------------------
 
 
 def _duplicates(items: Sequence[Item], tfidf) -> dict[int, int]:
@@ -195,6 +296,8 @@ def _duplicates(items: Sequence[Item], tfidf) -> dict[int, int]:
     dup_of: dict[int, int] = {}
     for i, item in enumerate(items):
         key = normalised(item.text)
+        if not key:
+            continue
         if key in seen:
             dup_of[i] = seen[key]
         else:
@@ -204,14 +307,11 @@ def _duplicates(items: Sequence[Item], tfidf) -> dict[int, int]:
         repeats[list(dup_of)] = True
         for start in range(0, len(items), DUPLICATE_BLOCK):
             stop = min(len(items), start + DUPLICATE_BLOCK)
-            # Each note of the block against every note up to the block's end.
             sims = (tfidf[start:stop] @ tfidf[:stop].T).toarray()
             for i in range(max(1, start), stop):
                 if repeats[i] or repeats[:i].all():
                     continue
                 row = sims[i - start]
-                # The most similar earlier original; argmax takes the first of equals, so
-                # ties go to the earliest note.
                 best = int(np.argmax(np.where(repeats[:i], -np.inf, row[:i])))
                 if row[best] >= DUPLICATE_SIMILARITY:
                     dup_of[i] = best
@@ -219,68 +319,135 @@ def _duplicates(items: Sequence[Item], tfidf) -> dict[int, int]:
     return dup_of
 
 
-def _title(vocab: Vocabulary, features, tfidf, members: list[int], others: list[int]) -> str:
-    """One or two of the theme's own terms: those found in most of its notes and fewest
-    of the others, each grown into the phrase the notes use ("early" -> "early help",
-    "family group" -> "family group conference") when that phrase is nearly as common."""
-    present = tfidf > 0
-    inside = np.asarray(present[members].mean(axis=0)).ravel()
-    outside = np.asarray(present[others].mean(axis=0)).ravel() if others else 0.0
-    score = dict(zip(features, inside - outside, strict=True))
-    coverage = dict(zip(features, inside, strict=True))
-    phrases = [t for t in features if " " in t]
+# --- drafting a theme in its notes' words ---------------------------------------------
 
-    def grow(words: list[str]) -> list[str]:
-        floor = (
-            0.6 * score[" ".join(words)]
-            if len(words) == 1
-            else 0.6 * min(score[f"{a} {b}"] for a, b in itertools.pairwise(words))
-        )
-        while len(words) < 4:
-            options = [p for p in phrases if score[p] >= floor and score[p] > 0]
-            after = [
-                p for p in options if p.split(" ")[0] == words[-1] and p.split(" ")[1] not in words
-            ]
-            before = [
-                p for p in options if p.split(" ")[1] == words[0] and p.split(" ")[0] not in words
-            ]
-            best = max(after + before, key=lambda p: (score[p], p), default=None)
-            if best is None:
-                return words
-            first, second = best.split(" ")
-            words = [*words, second] if best in after else [first, *words]
-        return words
 
-    ranked = sorted(features, key=lambda t: (-score[t], t))
-    chosen: list[list[str]] = []
-    for term in ranked[:20]:
-        if len(chosen) == 2 or score[term] <= 0:
-            break
-        if chosen and (coverage[term] < 0.3 or score[term] < 0.5 * score[ranked[0]]):
-            break
-        words = grow(term.split(" "))
-        if any(set(words) & set(c) for c in chosen):
+@dataclass
+class _Draft:
+    members: list[int]  # indexes into items, most central first
+    centre: np.ndarray
+    duplicates: set[int]
+    summary_rows: list[int] = field(default_factory=list)
+    summary: str = ""
+    quotes: list[int] = field(default_factory=list)
+    title: str = ""
+
+
+def _usable(text: str) -> bool:
+    return len(text.split()) >= 3 and marker_share(text) <= MAX_MARKER_SHARE
+
+
+def _summary_sentences(theme: _Draft) -> int:
+    n = len(theme.members) - len(theme.duplicates)
+    return 1 if n <= 2 else 2 if n <= 5 else 3
+
+
+def _draft_summaries(items, themes: list[_Draft], space: Space) -> None:
+    """1-3 sentences per theme from its most representative notes: the sentence closest
+    in meaning to the theme first, then the next closest that says something else."""
+    candidates: list[tuple[int, int, str]] = []  # (theme, row, sentence)
+    for t, theme in enumerate(themes):
+        pool = [i for i in theme.members if i not in theme.duplicates][:SUMMARY_POOL]
+        for i in pool:
+            for sentence in split_sentences(items[i].text)[:3]:
+                if _usable(sentence):
+                    candidates.append((t, i, sentence))
+    vectors = space.phrases([s for _, _, s in candidates])
+    for t, theme in enumerate(themes):
+        mine = [(c, row, s) for c, (tt, row, s) in enumerate(candidates) if tt == t]
+        if not mine:  # only very short notes: the most central one, as it is
+            row = next((i for i in theme.members if i not in theme.duplicates), theme.members[0])
+            theme.summary_rows = [row]
+            theme.summary = as_sentence(shorten(items[row].text))
             continue
-        chosen.append(words)
-    if not chosen:
-        return OTHER_TITLE
-    title = " and ".join(vocab.surface(" ".join(words)) for words in chosen)
-    return title[:1].upper() + title[1:]
+        if vectors is None:
+            central = {row: r for r, row in enumerate(theme.members)}
+            scores = [-central[row] for _, row, _ in mine]
+        else:
+            scores = [float(vectors[c] @ theme.centre) for c, _, _ in mine]
+        chosen: list[int] = []
+        for _ in range(_summary_sentences(theme)):
+            best, best_score = None, -np.inf
+            for m, (c, row, _) in enumerate(mine):
+                if m in chosen or row in {mine[x][1] for x in chosen}:
+                    continue
+                score = scores[m]
+                if chosen and vectors is not None:
+                    score -= 0.7 * max(float(vectors[c] @ vectors[mine[x][0]]) for x in chosen)
+                if score > best_score + 1e-9:
+                    best, best_score = m, score
+            if best is None:
+                break
+            chosen.append(best)
+        theme.summary_rows = [mine[m][1] for m in chosen]
+        theme.summary = " ".join(as_sentence(shorten(mine[m][2])) for m in chosen)
 
 
-def _quotes(
-    items: Sequence[Item], central: list[int], vectors: np.ndarray, dups: set[int]
-) -> list[int]:
-    """2-5 quotes: the most central notes, not repeating each other, from different tables
-    where possible, preferring notes of a readable length."""
-    want = min(len(central), max(2, min(5, math.ceil(len(central) / 3))))
+def _key_terms(
+    tfidf, features, drafts: list["_Draft"], vocab: Vocabulary, space: "Space"
+) -> list[list[str]]:
+    """Up to three terms per theme: words its notes use and the round's other notes do
+    not (class-based TF-IDF, as BERTopic labels topics), the closest in meaning to the
+    theme first (KeyBERT), in the notes' own spelling; a two-word phrase ("duty line") is
+    preferred to its words alone."""
+    present = (tfidf > 0).tocsr()
+    total = np.asarray(present.sum(axis=0)).ravel()
+    shortlist: list[list[tuple[str, float]]] = []
+    for draft in drafts:
+        rows = [i for i in draft.members if i not in draft.duplicates]
+        inside = np.asarray(present[rows].sum(axis=0)).ravel()
+        need = 2 if len(rows) > 3 else 1
+        share = inside / max(1, len(rows))
+        outside = (total - inside) / max(1, present.shape[0] - len(rows))
+        score = share * (share - outside)
+        ranked = [
+            j
+            for j in np.argsort(-score, kind="stable")[:40]
+            if inside[j] >= need and score[j] > 0 and not set(str(features[j]).split()) & GENERIC
+        ][:12]
+        top = max((score[j] for j in ranked), default=1.0)
+        shortlist.append([(str(features[j]), float(score[j] / top)) for j in ranked])
+    flat = [term for terms in shortlist for term, _ in terms]
+    vectors = space.phrases([vocab.surface(t) for t in flat])
+    out, c = [], 0
+    for draft, terms in zip(drafts, shortlist, strict=True):
+        scored = []
+        for term, weight in terms:
+            meaning = float(vectors[c] @ draft.centre) if vectors is not None else 0.0
+            scored.append((meaning + 0.5 * weight, term))
+            c += 1
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        chosen: list[str] = []
+        for _, term in scored:
+            if len(chosen) == 3:
+                break
+            overlap = [x for x in chosen if set(term.split()) & set(x.split())]
+            if overlap:
+                if " " in term and all(" " not in x for x in overlap):
+                    chosen = [
+                        term if x == overlap[0] else x for x in chosen if x not in overlap[1:]
+                    ]
+                continue
+            chosen.append(term)
+        out.append([vocab.surface(term) for term in chosen])
+    return out
 
-    def readable(i: int) -> bool:
-        words = len(items[i].text.split())
-        return words >= 4 and len(items[i].text) <= QUOTE_MAX_CHARS
 
-    candidates = [i for i in central if i not in dups]
-    ranked = [i for i in candidates if readable(i)] + [i for i in candidates if not readable(i)]
+def _with_terms(summary: str, terms: list[str]) -> str:
+    if not terms:
+        return summary
+    joined = terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
+    return f"Notes about {joined}. {summary}"
+
+
+def _draft_quotes(items, theme: _Draft, vectors: np.ndarray) -> None:
+    """2-5 quotes: central notes other than the summary's, not repeating each other, from
+    different tables where possible, of readable length, never mostly redaction."""
+    pool = [i for i in theme.members if i not in theme.duplicates]
+    want = min(5, max(2, math.ceil(len(pool) / 3)))
+    candidates = [i for i in pool if i not in theme.summary_rows and _usable(items[i].text)]
+    readable = [i for i in candidates if len(items[i].text) <= QUOTE_MAX_CHARS]
+    ranked = readable + [i for i in candidates if i not in readable]
     chosen: list[int] = []
     for need_new_table in (True, False):
         for i in ranked:
@@ -293,22 +460,106 @@ def _quotes(
             if any(float(vectors[i] @ vectors[c]) >= QUOTE_SIMILARITY for c in chosen):
                 continue
             chosen.append(i)
-    for i in ranked:  # too few unlike notes: accept alike ones rather than fewer than two
-        if len(chosen) >= min(want, 2):
+    theme.quotes = chosen
+
+
+def _phrase_terms(vocab: Vocabulary, phrase: str) -> set[str]:
+    return {t for t in vocab.terms(phrase) if " " not in t}
+
+
+def _draft_titles(items, themes: list[_Draft], space: Space, vocab: Vocabulary) -> None:
+    """A title per theme from its notes' own clauses (3-8 words), KeyBERT-style: close in
+    meaning to the theme, far from the round's other themes, shared by several of its
+    notes; no two themes of a round get the same title."""
+    candidates: list[tuple[int, int, str]] = []
+    cut: set[int] = set()  # candidates that are the first words of a longer clause
+    for t, theme in enumerate(themes):
+        seen: set[str] = set()
+        for i in theme.members[:SUMMARY_POOL]:
+            for phrase, whole in candidate_phrases(items[i].text):
+                key = normalised(phrase)
+                if key not in seen:
+                    seen.add(key)
+                    if not whole:
+                        cut.add(len(candidates))
+                    candidates.append((t, i, phrase))
+    vectors = space.phrases([p for _, _, p in candidates])
+    centres = np.vstack([theme.centre for theme in themes])
+    member_terms = [
+        [_phrase_terms(vocab, items[i].text) for i in theme.members[:SUMMARY_POOL]]
+        for theme in themes
+    ]
+    scored: list[list[tuple[float, int, str]]] = [[] for _ in themes]
+    for c, (t, row, phrase) in enumerate(candidates):
+        terms = _phrase_terms(vocab, phrase)
+        shared = sum(1 for m in member_terms[t] if terms & m) / len(member_terms[t]) if terms else 0
+        length = len(phrase.split())
+        if vectors is not None:
+            own = float(vectors[c] @ themes[t].centre)
+            others = np.delete(centres @ vectors[c], t)
+            score = own - 0.5 * (float(others.max()) if others.size else 0.0) + 0.15 * shared
+        else:
+            outside = [
+                sum(1 for m in member_terms[o] if terms & m) / len(member_terms[o])
+                for o in range(len(themes))
+                if o != t and member_terms[o]
+            ]
+            score = shared - 0.5 * (max(outside) if outside else 0.0)
+        score += 0.02 if 4 <= length <= 6 else 0.0
+        score -= 0.1 if c in cut else 0.0  # a clause cut short reads as cut short
+        scored[t].append((score, row, phrase))
+    used: set[str] = set()
+    order = sorted(range(len(themes)), key=lambda t: (-len(themes[t].members), t))
+    for t in order:
+        ranked = sorted(scored[t], key=lambda s: (-s[0], themes[t].members.index(s[1]), s[2]))
+        title = next(
+            (p for _, _, p in ranked if normalised(p) not in used),
+            None,
+        )
+        if title is None:
+            title = _title_from_short_notes(items, themes[t], used)
+        used.add(normalised(title))
+        themes[t].title = title_case(title)
+
+
+def _title_from_short_notes(items, theme: _Draft, used: set[str]) -> str:
+    """Titles for themes of very short notes ("trust", "no support after"): the notes'
+    own words joined, "Trust and no support after"."""
+    parts: list[str] = []
+    for i in theme.members:
+        text = " ".join(_plain_words(items[i].text)[:4])
+        if text and normalised(text) not in {normalised(p) for p in parts}:
+            parts.append(text)
+        if sum(len(p.split()) for p in parts) >= 3 or len(parts) == 3:
             break
-        if i not in chosen:
-            chosen.append(i)
-    return chosen
+    title = " and ".join(parts) if parts else REPLIES_TITLE
+    if len(title.split()) < 2:
+        title = f"{title} (short notes)" if title else REPLIES_TITLE
+    base, n = title, 2
+    while normalised(title) in used:
+        title = f"{base} ({n})"
+        n += 1
+    return title
 
 
-def build_draft_themes(items: Sequence[Item]) -> list[DraftTheme]:
-    """Group ``items`` into themes, heaviest first, with "Other" (if any) last.
+def _plain_words(text: str) -> list[str]:
+    return WORD.findall(MARKER.sub(" ", text))
 
-    Every item is in exactly one returned theme. Near-duplicates are clustered with the
-    note they repeat, so that ten copies of one sentence do not look like a theme apart.
+
+# --- the whole round ---------------------------------------------------------------------
+
+
+def build_draft_themes(items: Sequence[Item], *, method: str | None = None) -> list[DraftTheme]:
+    """Group ``items`` into themes, heaviest first; every item in exactly one theme.
+
+    Near-duplicates are themed with the note they repeat, so that ten copies of one
+    sentence do not look like a theme apart.
     """
     if not items:
         return []
+    method = method or default_method()
+    if method not in METHODS:
+        raise ValueError(f"Unknown theming method {method!r}: use one of {METHODS}.")
     vocab = Vocabulary()
     min_df = 2 if len(items) >= 20 else 1
     vectorizer = TfidfVectorizer(analyzer=vocab.terms, sublinear_tf=True, min_df=min_df)
@@ -318,71 +569,83 @@ def build_draft_themes(items: Sequence[Item]) -> list[DraftTheme]:
         tfidf = None
     dup_of = _duplicates(items, tfidf)
     dups = set(dup_of)
-    if tfidf is None:
-        return [_other(items, list(range(len(items))), dups)]
-
-    features = vectorizer.get_feature_names_out()
-    has_words = np.asarray(tfidf.sum(axis=1)).ravel() > 0
+    has_words = np.array([_has_substance(item.text) for item in items], dtype=bool)
+    if tfidf is not None:
+        has_words &= np.asarray(tfidf.sum(axis=1)).ravel() > 0
     originals = [i for i in range(len(items)) if has_words[i] and i not in dups]
-    groups: list[list[int]] = []
-    other = [i for i in range(len(items)) if not has_words[i] and i not in dups]
-    vectors = np.zeros((len(items), 1))
-    if len(originals) >= 2:
-        reduced = _embed(tfidf[originals])
-        vectors = np.zeros((len(items), reduced.shape[1]))
-        vectors[originals] = reduced
-        labels = _choose_labels(reduced)
-        by_label: dict[int, list[int]] = {}
-        for row, label in enumerate(labels):
-            by_label.setdefault(int(label), []).append(originals[row])
-        groups = list(by_label.values())
-    else:
-        other.extend(originals)
+    if len(originals) < 2:
+        return [_one_theme(items, dups)]
+
+    space = Space(method, [items[i].text for i in originals], tfidf[originals], vectorizer)
+    vectors = np.zeros((len(items), space.vectors.shape[1]))
+    vectors[originals] = space.vectors
+    groups = _groups(vectors, originals)
+    group_of = {i: g for g, members in enumerate(groups) for i in members}
     for i, j in sorted(dup_of.items()):  # a duplicate joins what it repeats
         while j in dup_of:
             j = dup_of[j]
-        vectors[i] = vectors[j]
-        target = next((g for g in groups if j in g), other)
-        target.append(i)
-
-    themes: list[DraftTheme] = []
-    for members in groups:
-        if len(members) < 2:
-            other.extend(members)
+        if j in group_of:
+            vectors[i] = vectors[j]
+            group_of[i] = group_of[j]
+    for i in range(len(items)):  # a reply ("+1", "Yes") joins what was written before it
+        if i in group_of:
             continue
-        centroid = normalize(vectors[members].mean(axis=0, keepdims=True))[0]
-        closeness = vectors[members] @ centroid
+        earlier = [j for j in range(i - 1, -1, -1) if j in group_of]
+        same_table = [j for j in earlier if items[j].table == items[i].table]
+        target = (same_table or earlier or [min(group_of, default=0)])[0]
+        group_of[i] = group_of.get(target, 0)
+        vectors[i] = vectors[target] if target < len(items) else 0.0
+
+    drafts = []
+    for g in range(len(groups)):
+        members = [i for i in range(len(items)) if group_of[i] == g]
+        centre = normalize(vectors[members].mean(axis=0, keepdims=True))[0]
+        closeness = vectors[members] @ centre
         central = [members[r] for r in sorted(range(len(members)), key=lambda r: -closeness[r])]
-        member_set = set(members)
-        outside = [i for i in range(len(items)) if has_words[i] and i not in member_set]
-        summary_source = next(i for i in central if i not in dups)
-        themes.append(
-            DraftTheme(
-                title=_title(vocab, features, tfidf, members, outside),
-                summary=first_sentence(items[summary_source].text),
-                keys=[items[i].key for i in central],
-                quotes=[items[i].key for i in _quotes(items, central, vectors, dups)],
-                duplicates={items[i].key for i in members if i in dups},
-            )
+        drafts.append(_Draft(central, centre, {i for i in members if i in dups}))
+    _draft_summaries(items, drafts, space)
+    for draft in drafts:
+        _draft_quotes(items, draft, vectors)
+    _draft_titles(items, drafts, space, vocab)
+    features = vectorizer.get_feature_names_out()
+    for draft, terms in zip(drafts, _key_terms(tfidf, features, drafts, vocab, space), strict=True):
+        draft.summary = _with_terms(draft.summary, terms)
+
+    def weight(draft: _Draft) -> tuple:
+        distinct = len(draft.members) - len(draft.duplicates)
+        tables = len({items[i].table for i in draft.members})
+        return (-distinct, -tables, min(items[i].key for i in draft.members))
+
+    drafts.sort(key=weight)
+    return [
+        DraftTheme(
+            title=d.title,
+            summary=d.summary,
+            keys=[items[i].key for i in d.members],
+            quotes=[items[i].key for i in d.quotes],
+            duplicates={items[i].key for i in d.duplicates},
+            summary_keys=[items[i].key for i in d.summary_rows],
         )
-
-    tables = {item.key: item.table for item in items}
-
-    def weight(theme: DraftTheme) -> tuple:
-        distinct = len(theme.keys) - len(theme.duplicates)
-        return (-distinct, -len({tables[k] for k in theme.keys}), theme.title, theme.keys[0])
-
-    themes.sort(key=weight)
-    if other:
-        themes.append(_other(items, sorted(other), dups))
-    return themes
+        for d in drafts
+    ]
 
 
-def _other(items: Sequence[Item], indexes: list[int], dups: set[int]) -> DraftTheme:
+def _one_theme(items: Sequence[Item], dups: set[int]) -> DraftTheme:
+    """A round with fewer than two notes of substance: one theme holding everything."""
+    rows = list(range(len(items)))
+    usable = [i for i in rows if _usable(items[i].text)]
+    lead = (usable or rows)[0]
+    phrases = candidate_phrases(items[lead].text)
+    title = phrases[0][0] if phrases else ""
+    if len(title.split()) < 2:
+        short = [" ".join(_plain_words(items[i].text)[:4]) for i in rows]
+        short = [s for s in dict.fromkeys(short) if s][:3]
+        title = " and ".join(short) if len(" ".join(short).split()) >= 2 else REPLIES_TITLE
     return DraftTheme(
-        title=OTHER_TITLE,
-        summary=OTHER_SUMMARY,
-        keys=[items[i].key for i in indexes],
-        duplicates={items[i].key for i in indexes if i in dups},
-        is_other=True,
+        title=title_case(title),
+        summary=as_sentence(first_sentence(items[lead].text)),
+        keys=[items[i].key for i in rows],
+        quotes=[items[i].key for i in usable[1:3]],
+        duplicates={items[i].key for i in rows if i in dups},
+        summary_keys=[items[lead].key],
     )

@@ -22,14 +22,16 @@ from harvest.content import Harvest, HarvestNote, HarvestTheme
 from harvest.selectors import Redactor, harvest_for_report
 
 KEY_POINTS = 6
-OTHER_TITLE = "Other"
-OTHER_QUOTES = 5
-CHAT_QUOTES = 3
+KEY_THEMES, EMERGING_IDEAS = 4, 2  # of the executive summary, when no harvester chose them
+INLINE_NOTES = 12  # a theme's notes shown under it; the rest go to the appendix
 # A closing question about the event itself: its answers are the reflections on the process.
 REFLECTION_QUESTION = re.compile(
-    r"\b(taking part|take part|took part|today|this event|the event|the process|the session)\b",
+    r"\b(taking part|take part|took part|this event|the event|the process|the session|"
+    r"today's session|how did you find|how was (?:it|today|the day))\b",
     re.IGNORECASE,
 )
+# Note kinds that are ideas for change (round 2's possibilities, round 3's solutions).
+IDEA_KINDS = frozenset({"possibility", "idea", "solution"})
 
 # --- the blocks a section is made of ----------------------------------------------------
 
@@ -51,12 +53,16 @@ class Bullets:
 class Quote:
     text: str  # verbatim from a stored note, message or answer, after redaction
     role: str  # role code, or "" when the person preferred not to say
+    # "note-12", "comment-3", "answer-7": where the words are given in full, once per report
+    # (an anchor in HTML); "" where they are repeated (the executive summary).
+    ref: str = ""
 
 
 @dataclass(frozen=True)
 class Quotes:
     quotes: tuple[Quote, ...]
     kind: str = "quotes"
+    compact: bool = False  # a plain list of further notes rather than set-off quotes
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,11 @@ class NoteRow:
     table: str
     round: int | None
     kind: str  # story, problem, ... for notes; "comment" for chat
+    staff: bool = False  # a facilitator's or table host's chat message
+
+    @property
+    def ref(self) -> str:
+        return f"{'comment' if self.kind == 'comment' else 'note'}-{self.id}"
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,7 @@ class ThemeRow:
     curated: bool
     notes: tuple[NoteRow, ...]
     quotes: tuple[NoteRow, ...]
+    other: bool = False  # notes posted after the themes were built
 
     @property
     def table_count(self) -> int:
@@ -123,7 +135,19 @@ class ThemeRow:
 
     @property
     def is_other(self) -> bool:
-        return self.title == OTHER_TITLE
+        return self.other
+
+    @property
+    def weight(self) -> str:
+        """ "7 notes from 4 tables"."""
+        where = f" from {plural(self.table_count, 'table')}" if self.table_count else ""
+        noun = ("comment", "comments") if self.kind == "chat" else ("note", "notes")
+        return f"{plural(len(self.notes), *noun)}{where}"
+
+    @property
+    def lead_quote(self) -> NoteRow | None:
+        """The quote that best supports the theme: its first, or else its first note."""
+        return (self.quotes or self.notes or (None,))[0]
 
 
 @dataclass(frozen=True)
@@ -214,9 +238,13 @@ class ReportDocument:
             title=e.title,
             subtitle=e.stakeholder_group,
             date=e.date,
-            facts=(
-                f"{self.participant_count} people · {e.tables} tables · "
-                f"{len(self.rounds)} rounds · {self.note_count} notes"
+            facts=" · ".join(
+                [
+                    plural(self.participant_count, "person", "people"),
+                    plural(e.tables, "table"),
+                    plural(len(self.rounds), "round"),
+                    plural(self.note_count, "note"),
+                ]
             ),
             draft="" if self.curated else "draft themes, not yet reviewed by a harvester",
         )
@@ -245,7 +273,9 @@ def version_label(version: int | None, compiled_at: datetime) -> str:
 
 
 def _note(n: HarvestNote) -> NoteRow:
-    return NoteRow(id=n.id, text=n.text, role=n.role, table=n.table, round=n.round, kind=n.kind)
+    return NoteRow(
+        id=n.id, text=n.text, role=n.role, table=n.table, round=n.round, kind=n.kind, staff=n.staff
+    )
 
 
 def _theme(t: HarvestTheme) -> ThemeRow:
@@ -259,6 +289,7 @@ def _theme(t: HarvestTheme) -> ThemeRow:
         curated=t.curated,
         notes=tuple(_note(n) for n in t.notes),
         quotes=tuple(_note(n) for n in t.quotes),
+        other=t.other,
     )
 
 
@@ -286,9 +317,9 @@ def _event_facts(event: Event) -> EventFacts:
 def _participants(event: Event) -> list[RoleRow]:
     """How many took part, by role code; people who withdrew are not counted."""
     return [
-        RoleRow(code=g.code, label=g.label, count=len(g.joined))
+        RoleRow(code=g.code, label=g.label, count=g.count)
         for g in participants_by_role(event)
-        if g.joined
+        if g.count
     ]
 
 
@@ -344,7 +375,7 @@ def build_document(
         themes=themes,
         priorities=_priorities(event, Redactor(event)),
         questions=_questions(harvest),
-        chat=[n for t in themes if t.kind == "chat" for n in t.notes],
+        chat=[_note(n) for n in harvest.chat],
         conclusions=harvest.conclusions,
         curated=harvest.curated,
         fingerprint="",
@@ -373,8 +404,14 @@ def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def _quotes(notes) -> Quotes:
-    return Quotes(tuple(Quote(text=n.text, role=n.role) for n in notes))
+def _quote(n: NoteRow | AnswerRow, *, ref: bool = True) -> Quote:
+    role = "facilitator" if getattr(n, "staff", False) else n.role
+    where = (n.ref if isinstance(n, NoteRow) else f"answer-{n.id}") if ref else ""
+    return Quote(text=n.text, role=role, ref=where)
+
+
+def _quotes(notes, *, compact: bool = False) -> Quotes:
+    return Quotes(tuple(_quote(n) for n in notes), compact=compact)
 
 
 def _joined(items: list[str]) -> str:
@@ -387,14 +424,27 @@ def _note_themes(doc: ReportDocument) -> list[ThemeRow]:
     return [t for t in doc.themes if t.kind == "notes"]
 
 
-def _key_themes(doc: ReportDocument) -> list[ThemeRow]:
-    """Themes the harvester marked key or emerging; if none, the largest themes."""
+def _heaviest(themes: list[ThemeRow], count: int) -> list[ThemeRow]:
+    return sorted(themes, key=lambda t: (-len(t.notes), -t.table_count, themes.index(t)))[:count]
+
+
+def _key_themes(doc: ReportDocument) -> tuple[list[ThemeRow], list[ThemeRow]]:
+    """The executive summary's key themes and emerging ideas for change: those the
+    harvester marked; if none, the heaviest themes of the rounds, and the heaviest themes
+    of ideas (possibilities, solutions) as the emerging ideas."""
     themes = [t for t in _note_themes(doc) if not t.is_other]
     marked = [t for t in themes if t.key or t.emerging]
     if marked:
-        return marked[:KEY_POINTS]
-    largest = sorted(themes, key=lambda t: (-len(t.notes), -t.table_count))[:KEY_POINTS]
-    return sorted(largest, key=lambda t: themes.index(t))
+        marked = marked[:KEY_POINTS]
+        return [t for t in marked if not t.emerging], [t for t in marked if t.emerging]
+
+    def is_idea(theme: ThemeRow) -> bool:
+        return sum(n.kind in IDEA_KINDS for n in theme.notes) * 2 > len(theme.notes)
+
+    ideas = _heaviest([t for t in themes if is_idea(t)], EMERGING_IDEAS)
+    key = _heaviest([t for t in themes if t not in ideas], KEY_POINTS - len(ideas))
+    key = _heaviest(key, max(KEY_THEMES, KEY_POINTS - len(ideas)))
+    return sorted(key, key=themes.index), sorted(ideas, key=themes.index)
 
 
 def _process_lines(doc: ReportDocument) -> str:
@@ -407,6 +457,17 @@ def _process_lines(doc: ReportDocument) -> str:
         "what came up, and at the end everyone answered "
         f"{plural(len(doc.questions), 'closing question')} on their own."
     )
+
+
+def _statement(theme: ThemeRow) -> list[Block]:
+    """A key theme as the executive summary gives it: its title, its weight and one
+    supporting quote (repeated from the findings, so not an anchor)."""
+    blocks: list[Block] = [
+        Paragraph(f"{theme.weight}, round {theme.round}.", lead=theme.title.rstrip("."))
+    ]
+    if theme.lead_quote is not None:
+        blocks.append(Quotes((_quote(theme.lead_quote, ref=False),)))
+    return blocks
 
 
 def _summary(doc: ReportDocument) -> Section:
@@ -422,18 +483,15 @@ def _summary(doc: ReportDocument) -> Section:
     if e.context:
         blocks.append(Paragraph(e.context, lead="Context"))
     blocks.append(Paragraph(_process_lines(doc), lead="The process"))
-    key = _key_themes(doc)
+    key, ideas = _key_themes(doc)
     if key:
-        blocks.append(Paragraph("", lead="Key themes and emerging ideas for change"))
-        blocks.append(
-            Bullets(
-                tuple(
-                    f"{t.title}{' (an emerging idea for change)' if t.emerging else ''}: "
-                    f"{t.summary}"
-                    for t in key
-                )
-            )
-        )
+        blocks.append(Paragraph("", lead="Key themes"))
+        for theme in key:
+            blocks.extend(_statement(theme))
+    if ideas:
+        blocks.append(Paragraph("", lead="Emerging ideas for change"))
+        for theme in ideas:
+            blocks.extend(_statement(theme))
     if not doc.curated:
         blocks.append(
             Paragraph(
@@ -469,10 +527,13 @@ def _process(doc: ReportDocument) -> Section:
         blocks.append(Bullets(tuple(q.question for q in doc.questions)))
     blocks.append(
         Paragraph(
-            "Quotes are exactly what people wrote, with the role code "
-            "they chose in brackets. Names, emails, phone numbers and addresses have been "
-            "replaced by markers such as [name] or [phone]. Nothing said by anyone who "
-            "withdrew from the event is included.",
+            "Themes group what people wrote by meaning; each opens with the words that "
+            "characterise it and sentences from its most representative notes, then says how "
+            "many notes and tables raised it. Every note is in the report once, under its "
+            "theme. Quotes are exactly what people wrote, with the role code they chose in "
+            "brackets; the facilitator's chat messages are marked as theirs. Names, emails, "
+            "phone numbers and addresses have been replaced by markers such as [name] or "
+            "[phone]. Nothing said by anyone who withdrew from the event is included.",
             lead="How to read this report",
         )
     )
@@ -510,21 +571,36 @@ def _event_information(doc: ReportDocument) -> Section:
     return Section("event", "Event information", 1, blocks)
 
 
+def _inline_notes(theme: ThemeRow) -> tuple[list[NoteRow], list[NoteRow]]:
+    """A theme's notes other than its quotes: those shown under it, and those left for the
+    appendix (past ``INLINE_NOTES``)."""
+    quoted = {n.id for n in theme.quotes}
+    rest = [n for n in theme.notes if n.id not in quoted]
+    room = max(0, INLINE_NOTES - len(theme.quotes))
+    return rest[:room], rest[room:]
+
+
 def _theme_section(theme: ThemeRow, anchor: str) -> Section:
     blocks: list[Block] = []
     if theme.is_other:
-        blocks.append(Paragraph("Points raised that did not fit any of the themes above."))
-        shown = theme.quotes or theme.notes[:OTHER_QUOTES]
-    else:
+        blocks.append(Paragraph("Notes written after the themes were drafted; not yet in a theme."))
+    elif theme.summary:
         blocks.append(Paragraph(theme.summary))
-        shown = theme.quotes or theme.notes[:CHAT_QUOTES]
-    where = f" at {plural(theme.table_count, 'table')}" if theme.table_count else ""
-    blocks.append(Paragraph(f"Raised in {plural(len(theme.notes), 'note')}{where}."))
+    blocks.append(Paragraph(f"{theme.weight}.", lead="Weight"))
+    if theme.quotes:
+        blocks.append(_quotes(theme.quotes))
+    shown, later = _inline_notes(theme)
     if shown:
-        blocks.append(_quotes(shown))
-    if len(theme.notes) > len(shown) and theme.is_other:
-        blocks.append(Paragraph(f"The other {len(theme.notes) - len(shown)} are in the CSV."))
-    title = "Other points" if theme.is_other else theme.title
+        blocks.append(Paragraph("Also said in this theme:" if theme.quotes else "What was said:"))
+        blocks.append(_quotes(shown, compact=True))
+    if later:
+        blocks.append(
+            Paragraph(
+                f"{plural(len(later), 'more note')} in this theme "
+                f"{'is' if len(later) == 1 else 'are'} in the appendix, under “{theme.title}”."
+            )
+        )
+    title = "Notes not yet themed" if theme.is_other else theme.title
     return Section(anchor, title, 3, blocks)
 
 
@@ -535,8 +611,9 @@ def _findings(doc: ReportDocument) -> Section:
         1,
         [
             Paragraph(
-                "For each round: the themes that came up, each with a sentence in the "
-                "participants' own words and the quotes that show it."
+                "For each round: the themes that came up, each with a short summary in the "
+                "participants' own words, how many notes and tables raised it, and what they "
+                "wrote."
             )
         ],
     )
@@ -545,6 +622,13 @@ def _findings(doc: ReportDocument) -> Section:
         sub = Section(f"round-{r.number}", f"Round {r.number}", 2, [Paragraph(f"“{r.prompt}”")])
         if not themes:
             sub.blocks.append(Paragraph("No notes were written in this round."))
+        elif len(themes) > 1:
+            sub.blocks.append(
+                Paragraph(
+                    f"{plural(r.notes, 'note')} from {plural(r.tables, 'table')}, in "
+                    f"{plural(len(themes), 'theme')}, the most raised first."
+                )
+            )
         for i, theme in enumerate(themes, start=1):
             sub.subsections.append(_theme_section(theme, f"round-{r.number}-theme-{i}"))
         section.subsections.append(sub)
@@ -554,35 +638,60 @@ def _findings(doc: ReportDocument) -> Section:
 def _chat(doc: ReportDocument) -> Section:
     section = Section(
         "chat",
-        "Plenary chat highlights",
+        "Plenary chat",
         1,
         [
             Paragraph(
                 "After each round, table spokespeople shared what came up and everyone else "
-                "could react in the event chat. What the chat returned to most:"
+                "could react in the event chat. What the chat returned to most, then every "
+                "message in the order it was written."
             )
         ],
     )
-    for r in doc.rounds:
-        themes = [t for t in doc.themes if t.kind == "chat" and t.round == r.number]
-        sub = Section(f"chat-{r.number}", f"After round {r.number}", 2)
-        if not themes:
+    rounds = [r.number for r in doc.rounds]
+    rounds += sorted({n.round for n in doc.chat if n.round not in rounds}, key=lambda r: r or 0)
+    for number in rounds:
+        messages = [n for n in doc.chat if n.round == number]
+        title = f"After round {number}" if number else "Before the first round"
+        sub = Section(f"chat-{number or 0}", title, 2)
+        if not messages:
             sub.blocks.append(Paragraph("Nobody wrote in the chat during this plenary."))
-        for theme in themes:
-            shown = (theme.quotes or theme.notes)[:CHAT_QUOTES]
-            if not theme.is_other:
-                sub.blocks.append(Paragraph(f"{theme.title}: {theme.summary}"))
-            elif len(themes) > 1:
-                sub.blocks.append(Paragraph("Other comments:"))
-            sub.blocks.append(_quotes(shown))
+        themes = [t for t in doc.themes if t.kind == "chat" and t.round == number]
+        highlights = [t for t in themes if not t.is_other and len(t.notes) > 1]
+        if len(highlights) > 1:
+            sub.blocks.append(
+                Bullets(tuple(f"{t.title} ({t.weight}): {t.summary}" for t in highlights))
+            )
+        if messages:
+            sub.blocks.append(_quotes(messages, compact=True))
         section.subsections.append(sub)
     return section
+
+
+def _last_round_ideas(doc: ReportDocument) -> int:
+    if not doc.rounds:
+        return 0
+    last = doc.rounds[-1].number
+    return sum(
+        1 for t in _note_themes(doc) if t.round == last for n in t.notes if n.kind in IDEA_KINDS
+    )
 
 
 def _priorities_section(doc: ReportDocument) -> Section:
     section = Section("priorities", "The tables' priorities", 1)
     if not doc.priorities:
-        section.blocks.append(Paragraph("No table recorded priorities at this event."))
+        ideas = _last_round_ideas(doc)
+        if ideas:
+            last = doc.rounds[-1].number
+            section.blocks.append(
+                Paragraph(
+                    f"The tables did not record priorities with votes at this event. The "
+                    f"{plural(ideas, 'solution')} they proposed in round {last} are under "
+                    f"“Findings by round”, round {last}."
+                )
+            )
+        else:
+            section.blocks.append(Paragraph("No table recorded priorities at this event."))
         return section
     section.blocks.append(
         Paragraph(
@@ -602,31 +711,31 @@ def _priorities_section(doc: ReportDocument) -> Section:
     return section
 
 
+def _question_section(q: QuestionRow) -> Section:
+    sub = Section(f"question-{q.position}", q.question, 2)
+    sub.blocks.append(Paragraph(f"{plural(len(q.answers), 'answer')}."))
+    if q.answers:
+        sub.blocks.append(_quotes(q.answers, compact=len(q.answers) > INLINE_NOTES))
+    return sub
+
+
 def _answers(doc: ReportDocument) -> Section:
     section = Section("answers", "Answers to the closing questions", 1)
     asked = [q for q in doc.questions if not q.reflection]
     if not asked:
         section.blocks.append(Paragraph("No closing questions were asked about the topic."))
-    for q in asked:
-        sub = Section(f"question-{q.position}", q.question, 2)
-        sub.blocks.append(Paragraph(f"{plural(len(q.answers), 'answer')}."))
-        if q.answers:
-            sub.blocks.append(_quotes(q.answers))
-        section.subsections.append(sub)
+    section.subsections = [_question_section(q) for q in asked]
     return section
 
 
 def _reflections(doc: ReportDocument) -> Section:
     section = Section("reflections", "Reflections on the process", 1)
     about = [q for q in doc.questions if q.reflection]
-    if not any(q.answers for q in about):
+    if not about:
         section.blocks.append(
             Paragraph("Participants were not asked about the process at this event.")
         )
-    for q in about:
-        section.blocks.append(Paragraph(f"Asked “{q.question}”, people said:"))
-        if q.answers:
-            section.blocks.append(_quotes(q.answers))
+    section.subsections = [_question_section(q) for q in about]
     return section
 
 
@@ -636,18 +745,57 @@ def _conclusions(doc: ReportDocument) -> Section:
         for paragraph in re.split(r"\n\s*\n", doc.conclusions.strip()):
             section.blocks.append(Paragraph(" ".join(paragraph.split())))
         return section
+    key, ideas = _key_themes(doc)
+    top = sorted(doc.priorities, key=lambda p: -p.votes)[:KEY_POINTS]
+    if not key and not top and not ideas:
+        section.blocks.append(
+            Paragraph("The harvester has not written conclusions yet, and no notes were themed.")
+        )
+        return section
     section.blocks.append(
         Paragraph(
-            "The harvester has not written conclusions yet. Until they do, the "
-            "recommendations are the tables' own: the priorities with the most votes."
+            "The harvester has not written conclusions yet. This draft is assembled "
+            "automatically from the key themes and the tables' own choices; it will be "
+            "replaced by the harvester's conclusions.",
+            lead="Draft",
         )
     )
-    top = sorted(doc.priorities, key=lambda p: -p.votes)[:KEY_POINTS]
+    if key:
+        section.blocks.append(Paragraph("What people who took part said most:"))
+        section.blocks.append(Bullets(tuple(f"{t.title} ({t.weight})" for t in key)))
     if top:
+        section.blocks.append(Paragraph("The priorities the tables voted for most:"))
         section.blocks.append(
             Bullets(tuple(f"{p.text} ({p.table}, {plural(p.votes, 'vote')})" for p in top))
         )
+    elif ideas:
+        section.blocks.append(Paragraph("The ideas for change raised most:"))
+        section.blocks.append(Bullets(tuple(f"{t.title} ({t.weight})" for t in ideas)))
     return section
+
+
+def _appendix(doc: ReportDocument) -> Section | None:
+    """Every note not shown under its theme, by round and theme."""
+    section = Section(
+        "appendix",
+        "Appendix: all further notes by theme",
+        1,
+        [Paragraph("The notes of the larger themes not shown in “Findings by round”.")],
+    )
+    for r in doc.rounds:
+        sub = Section(f"appendix-round-{r.number}", f"Round {r.number}", 2)
+        for i, theme in enumerate(t for t in _note_themes(doc) if t.round == r.number):
+            _, later = _inline_notes(theme)
+            if later:
+                title = "Notes not yet themed" if theme.is_other else theme.title
+                sub.subsections.append(
+                    Section(
+                        f"appendix-{r.number}-{i + 1}", title, 3, [_quotes(later, compact=True)]
+                    )
+                )
+        if sub.subsections:
+            section.subsections.append(sub)
+    return section if section.subsections else None
 
 
 def _acknowledgements(doc: ReportDocument) -> Section:
@@ -669,6 +817,7 @@ def _acknowledgements(doc: ReportDocument) -> Section:
 
 
 def sections(doc: ReportDocument) -> list[Section]:
+    appendix = _appendix(doc)
     return [
         _summary(doc),
         _process(doc),
@@ -680,4 +829,5 @@ def sections(doc: ReportDocument) -> list[Section]:
         _reflections(doc),
         _conclusions(doc),
         _acknowledgements(doc),
+        *([appendix] if appendix else []),
     ]

@@ -250,6 +250,12 @@ CONTENT_SECURITY_POLICY = (
 # cleared (the reference client pings every 25 s). Tests shorten it.
 CAFES_HEARTBEAT_TIMEOUT = env.float("CAFES_HEARTBEAT_TIMEOUT", default=45)
 
+# How draft themes are found (docs/harvest.md): "minilm" (sentence embeddings of the model
+# `make` installs), "lexical" (TF-IDF, no model), or "auto" (minilm when installed).
+HARVEST_THEMING = env("HARVEST_THEMING", default="auto")
+if HARVEST_THEMING not in {"auto", "minilm", "lexical"}:
+    raise ValueError(f"HARVEST_THEMING must be auto, minilm or lexical, not {HARVEST_THEMING!r}")
+
 # The public address used in invitation emails and QR codes.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

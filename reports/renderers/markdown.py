@@ -23,8 +23,9 @@ def _block(block: Block) -> list[str]:
         lines = []
         for quote in block.quotes:
             role = f" ({quote.role})" if quote.role else ""
-            lines += [f"> “{_escape(' '.join(quote.text.split()))}”{role}", ""]
-        return lines
+            text = f"“{_escape(' '.join(quote.text.split()))}”{role}"
+            lines += [f"- {text}"] if block.compact else [f"> {text}", ""]
+        return [*lines, ""] if block.compact else lines
     lines = [f"*{_escape(block.caption)}*", ""]
     lines.append("| " + " | ".join(_escape(h) for h in block.header) + " |")
     lines.append("|" + "---|" * len(block.header))

@@ -162,7 +162,8 @@ def _block(document, block: Block, *, leads_in: bool) -> None:
             document.add_paragraph(item, style="List Bullet")
     elif block.kind == "quotes":
         for quote in block.quotes:
-            paragraph = document.add_paragraph(style="Report Quote")
+            style = "List Bullet" if block.compact else "Report Quote"
+            paragraph = document.add_paragraph(style=style)
             paragraph.add_run(f"“{quote.text}”")
             if quote.role:
                 role = paragraph.add_run(f" ({quote.role})")

@@ -1,0 +1,180 @@
+"""The words of a harvest: sentences, candidate title phrases and the domain's shorthand.
+
+Pure functions over already-redacted texts. Used by theming to draft titles and summaries
+in the participants' own words, and by reports to split text into sentences.
+"""
+
+import re
+
+MARKER = re.compile(r"\[(?:email|phone|postcode|address|name|redacted)\]")
+WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+SUMMARY_SENTENCE_MAX_CHARS = 200
+TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 8
+
+# Words that end a sentence only in appearance: "e.g. a letter", "Dr. Khan", "No. 4".
+_NOT_AN_END = (
+    "e.g", "i.e", "etc", "eg", "ie", "mr", "mrs", "ms", "dr", "st", "no", "nos", "vs", "approx",
+    "incl", "esp", "cf", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "prof", "rev", "fig", "p", "pp", "ref", "tel",
+)  # fmt: skip
+_SENTENCE_END = re.compile(r"([.!?\u2026]+[\"'\u201d\u2019)]*)(\s+)")
+
+# Shorthand in children's social care, spelled out before a note is embedded (the model
+# never learnt that "SW" is a social worker); the notes themselves are never changed.
+GLOSSARY = {
+    "SW": "social worker", "SWs": "social workers", "sw": "social worker",
+    "sws": "social workers", "LA": "local authority", "LAs": "local authorities",
+    "CP": "child protection", "CIN": "child in need", "CiN": "child in need",
+    "PLO": "pre-proceedings meeting", "IRO": "independent reviewing officer",
+    "FGC": "family group conference", "FGCs": "family group conferences",
+    "fgc": "family group conference", "SGO": "special guardianship order",
+    "CAMHS": "child and adolescent mental health services", "camhs": "child mental health",
+    "PA": "personal adviser", "EHCP": "education health and care plan",
+    "DV": "domestic violence", "DA": "domestic abuse", "MH": "mental health",
+    "CSC": "children's social care", "LAC": "looked after children",
+    "CLA": "children looked after", "YP": "young people", "CEYP": "care experienced young people",
+    "FC": "foster carer", "FCs": "foster carers", "KC": "kinship carer", "BP": "birth parent",
+    "BPs": "birth parents", "GP": "doctor", "ASD": "autism", "LD": "learning disability",
+    "DWP": "benefits", "UC": "universal credit", "CAFCASS": "children's guardian",
+    "Cafcass": "children's guardian", "EH": "early help", "TAF": "team around the family",
+    "ICPC": "child protection conference", "RCPC": "child protection review conference",
+}  # fmt: skip
+_GLOSSARY = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, GLOSSARY)) + r")(?![\w'])")
+
+# Openings that carry no meaning in a title: "Honestly, …", "Someone at our table said …".
+_LEAD_IN = re.compile(
+    r"^(?:(?:honestly|tbh|to be honest|for me|personally|i think|i feel|i felt|i guess|"
+    r"someone at (?:our|my) table said|at our table|we said|we felt|we agreed|"
+    r"and|but|so|also|plus|then|because|cos|like|well|yeah|yes|ok|okay|oh|just)"
+    r"\b[\s,:;-]*)+",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(
+    r"[.!?\u2026;:()\[\]\"\u201c\u201d]+|,\s|\s[-\u2013\u2014]\s|\s(?:but|because|cos|so that)\s"
+)
+
+
+# Words a title may not start or end on ("the", "of", "and", "my" …).
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_DANGLING_TEXT = """a an the and or but so of to in on at for with by from as that which who whom
+this these those my our your their his her its is are was were be been being am do does did
+have has had not no if then than when while because cos into about over under up out just very
+really also too me us them it i we you they he she i'm im ive i've"""
+_DANGLING = _word_set(_DANGLING_TEXT)
+
+
+def expand_shorthand(text: str) -> str:
+    """The text with the domain's shorthand spelled out, for the embedding model only."""
+    return _GLOSSARY.sub(lambda m: GLOSSARY[m.group(1)], text)
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(MARKER.sub(" ", text))
+
+
+def marker_share(text: str) -> float:
+    """How much of a text is redaction markers, by words: "Call me on [phone] [name]" 0.5."""
+    markers = len(MARKER.findall(text))
+    total = markers + len(words(text))
+    return markers / total if total else 0.0
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text``, knowing that "e.g.", "Dr." and "No. 4" do not end one."""
+    text = " ".join(text.split())
+    out, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start()].rsplit(" ", 1)[-1].casefold().rstrip(".")
+        if match.group(1).startswith(".") and (
+            before in _NOT_AN_END or re.fullmatch(r"(?:[a-z]\.)*[a-z]", before)
+        ):
+            continue
+        following = text[match.end() : match.end() + 1]
+        if following and following.islower() and match.group(1) == ".":
+            continue  # "... at 3 p.m. on Friday": a lower-case word goes on the sentence
+        out.append(text[start : match.end(1)].strip())
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return [s for s in out if s]
+
+
+def shorten(sentence: str, limit: int = SUMMARY_SENTENCE_MAX_CHARS) -> str:
+    """``sentence`` cut at a word boundary with "…" when longer than ``limit``."""
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:- ") + "…"
+
+
+def first_sentence(text: str, limit: int = SUMMARY_SENTENCE_MAX_CHARS) -> str:
+    """The text's first sentence, cut at a word boundary if it is longer than ``limit``."""
+    sentences = split_sentences(text)
+    return shorten(sentences[0] if sentences else text.strip(), limit)
+
+
+def as_sentence(text: str) -> str:
+    """A note's words as a sentence of a narrative: a capital first letter and a full stop
+    where the note had no closing punctuation. The words themselves are not changed."""
+    text = " ".join(text.split()).strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in '.!?…"”)' else text + "."
+
+
+def title_case(phrase: str) -> str:
+    """A phrase as a title: first letter capitalised, the pronoun "i" as "I"."""
+    phrase = re.sub(r"(?<![\w'])i(?=$|[\s'\u2019])", "I", phrase)
+    return phrase[:1].upper() + phrase[1:]
+
+
+# A title does not start on these ("the", "and", "as" …) nor end on these ("of", "my" …).
+_NO_START = _word_set(
+    "a an the and or but so as of to in on at for with by from that which then than when "
+    "while because cos just also too very really"
+)
+_NO_END = _DANGLING - {"me", "us", "them", "it", "you", "not", "no", "up", "out", "over"}
+# Words before which a long clause can end naturally: "Waited 14 months for CAMHS | by …".
+_BREAK_BEFORE = _word_set(
+    "in on at by for to with and but or so because cos when while after before until if "
+    "as then which who where like about from since"
+)
+
+
+def candidate_phrases(text: str) -> list[tuple[str, bool]]:
+    """Phrases of 3-8 words from ``text`` that could title a theme, in the text's own
+    words: its clauses, without lead-ins ("honestly, …") or redaction markers, neither
+    starting nor ending on a word like "the" or "of". Each comes with whether it is the
+    whole clause (True) or its first words only (False)."""
+    out = []
+    for clause in _CLAUSE_BREAK.split(MARKER.sub(" ", text)):
+        clause = _LEAD_IN.sub("", " ".join(clause.split()).strip(" ,-\u2013\u2014'\u2019"))
+        tokens = [t.strip(",'\u2019") for t in clause.split()]
+        tokens = [t for t in tokens if t and any(c.isalnum() for c in t)]
+        while tokens and tokens[0].casefold() in _NO_START:
+            tokens.pop(0)
+        whole = len(tokens) <= TITLE_MAX_WORDS
+        if not whole:
+            # The longest opening of the clause that ends where a phrase ends.
+            ends = [
+                end
+                for end in range(TITLE_MAX_WORDS, TITLE_MIN_WORDS - 1, -1)
+                if tokens[end].casefold() in _BREAK_BEFORE
+                and tokens[end - 1].casefold().strip(".,!?") not in _NO_END
+            ]
+            if ends:
+                tokens, whole = tokens[: ends[0]], True
+        tokens = tokens[:TITLE_MAX_WORDS]
+        while tokens and tokens[-1].casefold().strip(".,!?") in _NO_END:
+            tokens.pop()
+            whole = False
+        if len(tokens) < TITLE_MIN_WORDS:
+            continue
+        phrase = " ".join(tokens).rstrip(".,;:!?")
+        if sum(1 for t in tokens if t.casefold() not in _DANGLING) >= 2:
+            out.append((phrase, whole))
+    return out
