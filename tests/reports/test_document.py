@@ -27,12 +27,13 @@ SECTION_ORDER = [
     "About the process",
     "Event information",
     "Findings by round",
-    "Plenary chat highlights",
+    "Plenary chat",
     "The tables' priorities",
     "Answers to the closing questions",
     "Reflections on the process",
     "Conclusions and recommendations",
     "Acknowledgements",
+    "Appendix: all further notes by theme",
 ]
 
 
@@ -132,8 +133,19 @@ def test_draft_themes_are_flagged_and_the_largest_become_key_points(report_event
     summary = doc.sections[0]
     assert not doc.curated
     assert any("drafted automatically" in b.text for b in summary.blocks if b.kind == "paragraph")
-    bullets = next(b for b in summary.blocks if b.kind == "bullets")
-    assert 1 <= len(bullets.items) <= 6
+    leads = [b.lead for b in summary.blocks if b.kind == "paragraph" and b.lead]
+    assert "Key themes" in leads
+    statements = [b for b in summary.blocks if b.kind == "paragraph" and "notes from" in b.text]
+    assert 1 <= len(statements) <= 6
+    titles = {t.title for t in doc.themes if t.kind == "notes"}
+    assert {b.lead for b in statements} <= titles
+    # each statement is followed by one supporting quote, in the notes' own words
+    notes = {n.text for t in doc.themes for n in t.notes}
+    for block in statements:
+        quote = summary.blocks[summary.blocks.index(block) + 1]
+        assert quote.kind == "quotes"
+        assert len(quote.quotes) == 1
+        assert quote.quotes[0].text in notes
 
 
 def test_curated_themes_marked_key_lead_the_summary_and_conclusions_are_used(report_event, people):
@@ -149,8 +161,9 @@ def test_curated_themes_marked_key_lead_the_summary_and_conclusions_are_used(rep
     )
     doc = build(report_event)
     assert doc.curated
-    bullets = next(b for b in doc.sections[0].blocks if b.kind == "bullets")
-    assert bullets.items[0].startswith("Advocacy for every parent")
+    statements = [b.lead for b in doc.sections[0].blocks if b.kind == "paragraph" and b.lead]
+    assert statements[:3] == ["Context", "The process", "Key themes"]
+    assert statements[3] == "Advocacy for every parent"
     conclusions = [b.text for b in doc.sections[8].blocks]
     assert conclusions == ["Give every parent an advocate.", "Call [phone] for more."]
     assert not any("drafted automatically" in t for t in every_text(doc).splitlines())
@@ -171,9 +184,12 @@ def test_priorities_keep_their_votes_and_are_redacted(report_event):
 
 def test_without_conclusions_the_most_voted_priorities_stand_in(report_event):
     doc = build(report_event)
-    bullets = next(b for b in doc.sections[8].blocks if b.kind == "bullets")
-    assert bullets.items[0].startswith("An independent advocate for every parent")
-    assert "5 votes" in bullets.items[0]
+    blocks = doc.sections[8].blocks
+    assert blocks[0].lead == "Draft"
+    lists = [b for b in blocks if b.kind == "bullets"]
+    assert len(lists) == 2  # what people said most, then the priorities voted for most
+    assert lists[1].items[0].startswith("An independent advocate for every parent")
+    assert "5 votes" in lists[1].items[0]
 
 
 def test_the_question_about_the_day_becomes_the_reflections(report_event):
@@ -183,7 +199,14 @@ def test_the_question_about_the_day_becomes_the_reflections(report_event):
         "What one change would make the biggest difference?",
         "What helped you most?",
     ]
-    quoted = [q.text for b in reflections.blocks if b.kind == "quotes" for q in b.quotes]
+    assert [s.title for s in reflections.subsections] == ["How did you find today?"]
+    quoted = [
+        q.text
+        for sub in reflections.subsections
+        for b in sub.blocks
+        if b.kind == "quotes"
+        for q in b.quotes
+    ]
     assert "I felt listened to for the first time" in quoted
 
 

@@ -86,13 +86,17 @@ def test_docx_properties_are_the_reports_dated_when_it_was_compiled(doc):
 
 def test_docx_leads_a_themes_summary_into_its_first_quote(doc):
     paragraphs = docx.Document(io.BytesIO(render(doc, "docx"))).paragraphs
-    raised = [i for i, p in enumerate(paragraphs) if p.text.startswith("Raised in ")]
+    raised = [i for i, p in enumerate(paragraphs) if p.text.startswith("Weight. ")]
     assert raised
     for i in raised:
-        summary, line, quote = paragraphs[i - 1], paragraphs[i], paragraphs[i + 1]
-        assert quote.style.name == "Report Quote"
+        summary, line, after = paragraphs[i - 1], paragraphs[i], paragraphs[i + 1]
         assert summary.paragraph_format.keep_with_next
         assert line.paragraph_format.keep_with_next
+        # then its quotes, or (a theme too small to quote apart from its summary) the line
+        # that leads into its notes, kept with them
+        if after.style.name != "Report Quote":
+            assert after.text in {"What was said:", "Also said in this theme:"}
+            assert after.paragraph_format.keep_with_next
 
 
 def test_series_docx_has_the_same_contents_header_footer_and_properties(db):
