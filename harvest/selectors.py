@@ -5,10 +5,11 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from cafes.models import ChatMessage, ClosingAnswer, Note
 from cafes.selectors import answers_for_event, chat_for_event, notes_for_event
@@ -283,6 +284,24 @@ def _draft_report_themes(event: Event, redactor: Redactor) -> list[HarvestTheme]
                 )
             )
     return out
+
+
+def content_as_of(*, event: Event) -> datetime:
+    """When anything a report of ``event`` shows last changed: its end, a note written or
+    edited, a chat message, an answer, a withdrawal or a curation change. A report compiled
+    outside a stored version is dated by it, so the same harvest gives the same file."""
+    moments = [event.ends_at]
+    for queryset, fields in (
+        (Note.objects.filter(event=event), ("created_at", "edited_at")),
+        (ChatMessage.objects.filter(event=event), ("created_at",)),
+        (ClosingAnswer.objects.filter(question__event=event), ("updated_at",)),
+        (event.participants.all(), ("withdrawn_at",)),
+        (CurationChange.objects.filter(event=event), ("created_at", "undone_at")),
+        (ManualRedaction.objects.filter(event=event), ("created_at",)),
+    ):
+        found = queryset.aggregate(**{f: Max(f) for f in fields})
+        moments.extend(value for value in found.values() if value)
+    return max(moments)
 
 
 def harvest_for_report(*, event: Event) -> Harvest:

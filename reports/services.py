@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from events.models import Event, Series, Stage
+from harvest.selectors import content_as_of
 from reports.document import build_document
 from reports.errors import ReportsError
 from reports.models import Download, ReportFile, ReportFormat, ReportStatus, ReportVersion
@@ -250,9 +251,11 @@ def _check_format(fmt: str) -> None:
 
 
 def build_report(*, event: Event, fmt: str) -> bytes:
-    """One format of the event's report, compiled now (for ``manage.py build_report``)."""
+    """One format of the event's report, compiled now (for ``manage.py build_report``),
+    dated by the last change to what it reports: the same harvest gives the same bytes
+    (JSON, Markdown, CSV)."""
     _check_format(fmt)
-    return render(build_document(event=event, compiled_at=timezone.now()), fmt)
+    return render(build_document(event=event, compiled_at=content_as_of(event=event)), fmt)
 
 
 def build_series_report(*, series: Series, fmt: str) -> bytes:
