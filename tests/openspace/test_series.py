@@ -96,13 +96,17 @@ def test_the_fingerprint_changes_when_the_content_does(journey_setup):
 def test_an_automatic_theme_summary_never_quotes_someone_who_withdrew(setup):
     from harvest.selectors import harvest_for_report
 
+    from harvest.wording import as_sentence
+
     before = {t.theme_id: t for t in harvest_for_report(event=setup.explore_bp).themes}
-    summaries = {t.summary for t in before.values()}
-    quoted = next(n for n in setup.bp_notes if n.text in summaries)
+    summaries = " ".join(t.summary for t in before.values())
+    quoted = next(n for n in setup.bp_notes if as_sentence(n.text) in summaries)
     quoted.participant.status = ParticipantStatus.WITHDRAWN
     quoted.participant.save()
     after = harvest_for_report(event=setup.explore_bp)
-    texts = [t.summary for t in after.themes] + [n.text for t in after.themes for n in t.notes]
-    assert quoted.text not in texts
-    changed = next(t for t in after.themes if t.theme_id in before and t.summary not in summaries)
-    assert changed.summary == changed.notes[0].text
+    assert as_sentence(quoted.text) not in " ".join(t.summary for t in after.themes)
+    assert quoted.text not in [n.text for t in after.themes for n in t.notes]
+    changed = next(
+        t for t in after.themes if t.theme_id in before and t.summary != before[t.theme_id].summary
+    )
+    assert changed.summary == as_sentence(changed.notes[0].text)
