@@ -532,7 +532,7 @@ def _draft_titles(items, themes: list[_Draft], space: Space, vocab: Vocabulary) 
             ]
             score = shared - 0.5 * (max(outside) if outside else 0.0)
         score += 0.02 if 4 <= length <= 6 else 0.0
-        score -= 0.1 if c in cut else 0.0  # a clause cut short reads as cut short
+        score -= 0.25 if c in cut else 0.0  # a clause cut short reads as cut short
         scored[t].append((score, row, phrase))
     used: set[str] = set()
     order = sorted(range(len(themes)), key=lambda t: (-len(themes[t].members), t))

@@ -137,7 +137,7 @@ _NO_START = _word_set(
     "a an the and or but so as of to in on at for with by from that which then than when "
     "while because cos just also too very really"
 )
-_NO_END = _DANGLING - {"me", "us", "them", "it", "you", "not", "no", "up", "out", "over"}
+_NO_END = (_DANGLING - {"me", "us", "them", "it", "you", "up", "out", "over"}) | {"going"}
 # Words before which a long clause can end naturally: "Waited 14 months for CAMHS | by …".
 _BREAK_BEFORE = _word_set(
     "in on at by for to with and but or so because cos when while after before until if "

@@ -146,7 +146,12 @@ class ThemeRow:
 
     @property
     def lead_quote(self) -> NoteRow | None:
-        """The quote that best supports the theme: its first, or else its first note."""
+        """The quote that best supports the theme's title: the note its words came from
+        (a drafted title is a phrase of one of its notes), else its first quote or note."""
+        title = " ".join(self.title.casefold().split())
+        for note in (*self.quotes, *self.notes):
+            if title and title in " ".join(note.text.casefold().split()):
+                return note
         return (self.quotes or self.notes or (None,))[0]
 
 
@@ -463,7 +468,7 @@ def _statement(theme: ThemeRow) -> list[Block]:
     """A key theme as the executive summary gives it: its title, its weight and one
     supporting quote (repeated from the findings, so not an anchor)."""
     blocks: list[Block] = [
-        Paragraph(f"{theme.weight}, round {theme.round}.", lead=theme.title.rstrip("."))
+        Paragraph(f"Raised in {theme.weight}, round {theme.round}.", lead=theme.title.rstrip("."))
     ]
     if theme.lead_quote is not None:
         blocks.append(Quotes((_quote(theme.lead_quote, ref=False),)))
@@ -577,6 +582,8 @@ def _inline_notes(theme: ThemeRow) -> tuple[list[NoteRow], list[NoteRow]]:
     quoted = {n.id for n in theme.quotes}
     rest = [n for n in theme.notes if n.id not in quoted]
     room = max(0, INLINE_NOTES - len(theme.quotes))
+    if len(rest) <= room + 2:  # one or two more are shown here, not sent to the appendix
+        return rest, []
     return rest[:room], rest[room:]
 
 
@@ -586,7 +593,7 @@ def _theme_section(theme: ThemeRow, anchor: str) -> Section:
         blocks.append(Paragraph("Notes written after the themes were drafted; not yet in a theme."))
     elif theme.summary:
         blocks.append(Paragraph(theme.summary))
-    blocks.append(Paragraph(f"{theme.weight}.", lead="Weight"))
+    blocks.append(Paragraph(f"Raised in {theme.weight}."))
     if theme.quotes:
         blocks.append(_quotes(theme.quotes))
     shown, later = _inline_notes(theme)
@@ -628,7 +635,7 @@ def _findings(doc: ReportDocument) -> Section:
                 else "."
             )
         sub = Section(
-            f"round-{r.number}", f"Round {r.number}", 2, [Paragraph(f"“{r.prompt}” {what}")]
+            f"round-{r.number}", f"Round {r.number}", 2, [Paragraph(what, lead=f"“{r.prompt}”")]
         )
         for i, theme in enumerate(themes, start=1):
             sub.subsections.append(_theme_section(theme, f"round-{r.number}-theme-{i}"))

@@ -95,7 +95,6 @@ def test_the_fingerprint_changes_when_the_content_does(journey_setup):
 
 def test_an_automatic_theme_summary_never_quotes_someone_who_withdrew(setup):
     from harvest.selectors import harvest_for_report
-
     from harvest.wording import as_sentence
 
     before = {t.theme_id: t for t in harvest_for_report(event=setup.explore_bp).themes}

@@ -86,7 +86,7 @@ def test_docx_properties_are_the_reports_dated_when_it_was_compiled(doc):
 
 def test_docx_leads_a_themes_summary_into_its_first_quote(doc):
     paragraphs = docx.Document(io.BytesIO(render(doc, "docx"))).paragraphs
-    raised = [i for i, p in enumerate(paragraphs) if p.text.startswith("Weight. ")]
+    raised = [i for i, p in enumerate(paragraphs) if p.text.startswith("Raised in ")]
     assert raised
     for i in raised:
         summary, line, after = paragraphs[i - 1], paragraphs[i], paragraphs[i + 1]
