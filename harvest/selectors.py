@@ -459,12 +459,17 @@ def workspace_rows(*, event: Event) -> list[Row]:
 def unthemed_count(*, event: Event) -> int:
     """Notes and messages posted since the themes were built (not in any theme yet)."""
     placed_notes = ThemeNote.objects.filter(theme__event=event, note__isnull=False)
-    placed_messages = ThemeNote.objects.filter(theme__event=event, message__isnull=False)
-    return (
-        harvestable_notes(event=event).exclude(id__in=placed_notes.values("note_id")).count()
-        + harvestable_messages(event=event)
-        .exclude(id__in=placed_messages.values("message_id"))
-        .count()
+    placed_messages = set(
+        ThemeNote.objects.filter(theme__event=event, message__isnull=False).values_list(
+            "message_id", flat=True
+        )
+    )
+    return harvestable_notes(event=event).exclude(
+        id__in=placed_notes.values("note_id")
+    ).count() + sum(  # the facilitator's messages are never themed: not waiting for a theme
+        1
+        for m in harvestable_messages(event=event)
+        if m.id not in placed_messages and not is_staff_message(m)
     )
 
 

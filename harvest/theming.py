@@ -71,7 +71,8 @@ EMBED_MAX_NOTES = 700
 # Ward clustering needs memory in the square of the notes (lexical method, huge rounds).
 WARD_MAX_NOTES = 3000
 DUPLICATE_BLOCK = 1024  # near-duplicates are looked for this many notes at a time
-SUMMARY_POOL = 12  # the most central notes a summary and a title are drafted from
+SUMMARY_POOL = 12  # the most central notes a title is drafted from
+SUMMARY_SENTENCE_POOL = 8  # ... and a summary's sentences
 
 FILLERS = {
     "really", "just", "like", "lot", "lots", "thing", "things", "felt", "feel", "feeling",
@@ -209,6 +210,7 @@ class Space:
         self.method = method
         self.vectorizer = vectorizer
         self.tfidf = tfidf
+        self._seen: dict[str, np.ndarray] = {}  # text as embedded -> its vector
         raw = self._embed_round(texts, tfidf) if method == "minilm" else _lsa(tfidf)
         self.mean = raw.mean(axis=0)
         self.vectors = _centred(raw, self.mean)
@@ -216,11 +218,11 @@ class Space:
     def _embed_round(self, texts: list[str], tfidf) -> np.ndarray:
         n = len(texts)
         if n <= EMBED_MAX_NOTES:
-            return embeddings.encode([expand_shorthand(t) for t in texts])
+            return self._encode(texts)
         # An even sample is embedded; every other note borrows the embedding of the three
         # sampled notes whose words it shares most (weighted by how much they share).
         sample = np.unique((np.arange(EMBED_MAX_NOTES) * (n / EMBED_MAX_NOTES)).astype(int))
-        embedded = embeddings.encode([expand_shorthand(texts[i]) for i in sample])
+        embedded = self._encode([texts[i] for i in sample])
         raw = np.zeros((n, embedded.shape[1]), dtype=np.float32)
         raw[sample] = embedded
         rest = np.setdiff1d(np.arange(n), sample)
@@ -242,8 +244,17 @@ class Space:
         if not texts:
             return np.zeros((0, self.vectors.shape[1]))
         if self.method == "minilm":
-            return _centred(embeddings.encode([expand_shorthand(t) for t in texts]), self.mean)
+            return _centred(self._encode(texts), self.mean)
         return None  # the lexical method scores phrases by their words instead
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of ``texts`` (shorthand spelled out), each text embedded once per
+        round: a summary sentence that is a whole note reuses the note's vector."""
+        keys = [expand_shorthand(t) for t in texts]
+        new = list(dict.fromkeys(k for k in keys if k not in self._seen))
+        for key, vector in zip(new, embeddings.encode(new), strict=True):
+            self._seen[key] = vector
+        return np.vstack([self._seen[k] for k in keys])
 
 
 def _ward_labels(vectors: np.ndarray, k: int) -> np.ndarray:
@@ -368,7 +379,7 @@ def _draft_summaries(items, themes: list[_Draft], space: Space) -> None:
     in meaning to the theme first, then the next closest that says something else."""
     candidates: list[tuple[int, int, str]] = []  # (theme, row, sentence)
     for t, theme in enumerate(themes):
-        pool = [i for i in theme.members if i not in theme.duplicates][:SUMMARY_POOL]
+        pool = [i for i in theme.members if i not in theme.duplicates][:SUMMARY_SENTENCE_POOL]
         for i in pool:
             for sentence in split_sentences(items[i].text)[:3]:
                 if _usable(sentence):
