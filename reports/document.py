@@ -24,6 +24,7 @@ from harvest.selectors import Redactor, harvest_for_report
 KEY_POINTS = 6
 KEY_THEMES, EMERGING_IDEAS = 4, 2  # of the executive summary, when no harvester chose them
 INLINE_NOTES = 12  # a theme's notes shown under it; the rest go to the appendix
+PRINT_APPENDIX_MAX = 1500  # past this many notes the appendix is left out of PDF and DOCX
 # A closing question about the event itself: its answers are the reflections on the process.
 REFLECTION_QUESTION = re.compile(
     r"\b(taking part|take part|took part|this event|the event|the process|the session|"
@@ -96,6 +97,9 @@ class Section:
     level: int  # 1 chapter, 2 round or question, 3 theme
     blocks: list[Block] = field(default_factory=list)
     subsections: list["Section"] = field(default_factory=list)
+    # When set, the printed formats (PDF, DOCX) give this paragraph in place of the
+    # section's content: a 10,000-note appendix is for the screen and the CSV, not paper.
+    print_note: str = ""
 
 
 # --- the report's data ------------------------------------------------------------------
@@ -790,10 +794,12 @@ def _appendix(doc: ReportDocument) -> Section | None:
         1,
         [Paragraph("The notes of the larger themes not shown in “Findings by round”.")],
     )
+    listed = 0
     for r in doc.rounds:
         sub = Section(f"appendix-round-{r.number}", f"Round {r.number}", 2)
         for i, theme in enumerate(t for t in _note_themes(doc) if t.round == r.number):
             _, later = _inline_notes(theme)
+            listed += len(later)
             if later:
                 title = "Notes not yet themed" if theme.is_other else theme.title
                 sub.subsections.append(
@@ -803,6 +809,12 @@ def _appendix(doc: ReportDocument) -> Section | None:
                 )
         if sub.subsections:
             section.subsections.append(sub)
+    if listed > PRINT_APPENDIX_MAX:
+        section.print_note = (
+            f"The {listed:,} further notes of the larger themes are listed, each under its "
+            "theme, in the web (HTML) version of this report and in its CSV file; on paper "
+            "they would run to hundreds of pages."
+        )
     return section if section.subsections else None
 
 

@@ -192,6 +192,9 @@ def _leads_in(following: list[str], index: int) -> bool:
 
 def _section(document, section: Section) -> None:
     document.add_heading(section.title, level=section.level)
+    if section.print_note:
+        document.add_paragraph(section.print_note)
+        return
     following = [b.kind for b in section.blocks] + (["section"] if section.subsections else [])
     for index, block in enumerate(section.blocks):
         _block(document, block, leads_in=_leads_in(following, index))

@@ -1,8 +1,10 @@
 """The document every renderer draws: content, order, redaction, withdrawn people."""
 
+import io
 import re
 from collections import defaultdict
 
+import docx
 import pytest
 from django.utils import timezone
 
@@ -219,3 +221,29 @@ def test_fingerprint_changes_with_the_inputs_only(report_event, change):
         Note.objects.filter(event=report_event).update(text="Changed")
     second = build(report_event)
     assert (first.fingerprint == second.fingerprint) is (change == "nothing")
+
+
+def test_a_huge_appendix_stays_on_screen_and_in_the_csv_not_on_paper(report_event, monkeypatch):
+    """Past ``PRINT_APPENDIX_MAX`` notes the PDF and DOCX say where the appendix is; the
+    HTML still lists every note once."""
+    from reports import document as module
+    from reports.renderers import render
+
+    monkeypatch.setattr(module, "PRINT_APPENDIX_MAX", 3)
+    doc = build(report_event)
+    appendix = doc.sections[-1]
+    assert appendix.title == "Appendix: all further notes by theme"
+    assert "web (HTML) version" in appendix.print_note
+    listed = [
+        q.ref
+        for r in appendix.subsections
+        for t in r.subsections
+        for b in t.blocks
+        for q in b.quotes
+    ]
+    html = render(doc, "html").decode()
+    assert all(html.count(f'id="{ref}"') == 1 for ref in listed)
+    word = docx.Document(io.BytesIO(render(doc, "docx")))
+    texts = [p.text for p in word.paragraphs]
+    start = texts.index("Appendix: all further notes by theme")
+    assert texts[start + 1 :] == [appendix.print_note]  # the last chapter: its note alone
