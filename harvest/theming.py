@@ -86,7 +86,8 @@ FILLERS = {
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | FILLERS
 # Words that say nothing of what a theme is about, however often its notes use them.
 GENERIC = {
-    "took", "take", "taken", "asked", "ask", "told", "tell", "year", "years", "yrs", "month",
+    "took", "table", "tables", "someone", "take", "taken", "asked", "ask", "told", "tell",
+    "year", "years", "yrs", "month",
     "months", "week", "weeks", "day", "days", "new", "read", "didnt", "dont", "cant", "wont",
     "wouldnt", "couldnt", "isnt", "wasnt", "im", "ive", "theyre", "whats", "gonna", "wanna",
     "actually", "basically", "literally", "still", "ever", "never", "always", "every",

@@ -481,34 +481,35 @@ def _statement(theme: ThemeRow) -> list[Block]:
 
 def _summary(doc: ReportDocument) -> Section:
     e = doc.event
-    who = f" with {e.stakeholder_group.lower()}" if e.stakeholder_group else ""
+    group = e.stakeholder_group
+    who = f" with {group.lower()}" if group and group.casefold() not in e.title.casefold() else ""
     blocks: list[Block] = [
         Paragraph(
-            f"{e.title} was an {e.stage} event of the series {e.series}{who}, "
-            f"held online on {e.date}. This report sets out what the people who took part "
-            "said, in their own words."
+            f"{e.title} was an {e.stage} event of the series {e.series}{who}, held on "
+            f"{e.date}. This report sets out what the people who took part said, in their "
+            "own words."
         )
     ]
     if e.context:
         blocks.append(Paragraph(e.context, lead="Context"))
     blocks.append(Paragraph(_process_lines(doc), lead="The process"))
-    key, ideas = _key_themes(doc)
-    if key:
-        blocks.append(Paragraph("", lead="Key themes"))
-        for theme in key:
-            blocks.extend(_statement(theme))
-    if ideas:
-        blocks.append(Paragraph("", lead="Emerging ideas for change"))
-        for theme in ideas:
-            blocks.extend(_statement(theme))
     if not doc.curated:
         blocks.append(
             Paragraph(
-                "These themes were drafted automatically and have not yet been reviewed by a "
-                "harvester; a later version of this report may group them differently."
+                "The themes below were drafted automatically and have not yet been reviewed "
+                "by a harvester; a later version of this report may group them differently."
             )
         )
-    return Section("summary", "Executive summary", 1, blocks)
+    section = Section("summary", "Executive summary", 1, blocks)
+    key, ideas = _key_themes(doc)
+    for anchor, title, themes in (
+        ("key-themes", "Key themes", key),
+        ("emerging-ideas", "Emerging ideas for change", ideas),
+    ):
+        if themes:
+            statements = [block for theme in themes for block in _statement(theme)]
+            section.subsections.append(Section(anchor, title, 2, statements))
+    return section
 
 
 def _process(doc: ReportDocument) -> Section:

@@ -135,18 +135,16 @@ def test_draft_themes_are_flagged_and_the_largest_become_key_points(report_event
     summary = doc.sections[0]
     assert not doc.curated
     assert any("drafted automatically" in b.text for b in summary.blocks if b.kind == "paragraph")
-    leads = [b.lead for b in summary.blocks if b.kind == "paragraph" and b.lead]
-    assert "Key themes" in leads
-    statements = [
-        b for b in summary.blocks if b.kind == "paragraph" and b.text.startswith("Raised in")
-    ]
+    assert [s.title for s in summary.subsections][:1] == ["Key themes"]
+    key = summary.subsections[0]
+    statements = [b for b in key.blocks if b.kind == "paragraph" and b.text.startswith("Raised in")]
     assert 1 <= len(statements) <= 6
     titles = {t.title for t in doc.themes if t.kind == "notes"}
     assert {b.lead for b in statements} <= titles
     # each statement is followed by one supporting quote, in the notes' own words
     notes = {n.text for t in doc.themes for n in t.notes}
     for block in statements:
-        quote = summary.blocks[summary.blocks.index(block) + 1]
+        quote = key.blocks[key.blocks.index(block) + 1]
         assert quote.kind == "quotes"
         assert len(quote.quotes) == 1
         assert quote.quotes[0].text in notes
@@ -165,9 +163,9 @@ def test_curated_themes_marked_key_lead_the_summary_and_conclusions_are_used(rep
     )
     doc = build(report_event)
     assert doc.curated
-    statements = [b.lead for b in doc.sections[0].blocks if b.kind == "paragraph" and b.lead]
-    assert statements[:3] == ["Context", "The process", "Key themes"]
-    assert statements[3] == "Advocacy for every parent"
+    key = doc.sections[0].subsections[0]
+    assert key.title == "Key themes"
+    assert key.blocks[0].lead == "Advocacy for every parent"
     conclusions = [b.text for b in doc.sections[8].blocks]
     assert conclusions == ["Give every parent an advocate.", "Call [phone] for more."]
     assert not any("drafted automatically" in t for t in every_text(doc).splitlines())
