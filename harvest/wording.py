@@ -87,14 +87,11 @@ def split_sentences(text: str) -> list[str]:
     text = " ".join(text.split())
     out, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        before = text[start : match.start()].rsplit(" ", 1)[-1].casefold().rstrip(".")
+        before = text[start : match.start()].rsplit(" ", 1)[-1].casefold().strip(".([\"'")
         if match.group(1).startswith(".") and (
             before in _NOT_AN_END or re.fullmatch(r"(?:[a-z]\.)*[a-z]", before)
         ):
             continue
-        following = text[match.end() : match.end() + 1]
-        if following and following.islower() and match.group(1) == ".":
-            continue  # "... at 3 p.m. on Friday": a lower-case word goes on the sentence
         out.append(text[start : match.end(1)].strip())
         start = match.end()
     tail = text[start:].strip()

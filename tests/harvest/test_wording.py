@@ -1,0 +1,76 @@
+"""Sentences, title phrases and shorthand: the words a drafted theme is made of."""
+
+import pytest
+
+from harvest.wording import (
+    as_sentence,
+    candidate_phrases,
+    expand_shorthand,
+    first_sentence,
+    marker_share,
+    split_sentences,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "Lack of communication with parents (e.g. letters sent late). Nobody rang.",
+            ["Lack of communication with parents (e.g. letters sent late).", "Nobody rang."],
+        ),
+        (
+            "Saw Dr. Khan at 3 p.m. on Friday. He was kind!",
+            ["Saw Dr. Khan at 3 p.m. on Friday.", "He was kind!"],
+        ),
+        ("Forms, letters, reports etc. all late", ["Forms, letters, reports etc. all late"]),
+        (
+            "Lived at No. 4 then moved. i.e. twice in a year",
+            ["Lived at No. 4 then moved.", "i.e. twice in a year"],
+        ),
+        ("no punctuation at all", ["no punctuation at all"]),
+        ("", []),
+    ],
+)
+def test_sentences_are_split_knowing_abbreviations(text, sentences):
+    assert split_sentences(text) == sentences
+
+
+def test_a_long_sentence_is_cut_at_a_word_with_an_ellipsis():
+    sentence = first_sentence("word " * 200 + ". Second sentence.")
+    assert len(sentence) <= 201
+    assert sentence.endswith("…")
+    assert first_sentence("One. Two.") == "One."
+
+
+def test_title_phrases_are_whole_clauses_in_the_notes_words():
+    phrases = [p for p, _ in candidate_phrases("Honestly, nobody explained anything to me")]
+    assert phrases == ["nobody explained anything to me"]
+    # a long clause ends where a phrase ends, never on "the", "of" or "not"
+    long = "Waited 14 months for CAMHS by then i was 18 and too old for them"
+    assert candidate_phrases(long)[0] == ("Waited 14 months for CAMHS", True)
+    assert all(
+        p.split()[-1].casefold() not in {"the", "of", "not", "and", "my"}
+        for p, _ in candidate_phrases(
+            "we asked for the minutes of the meeting and for the report of"
+        )
+    )
+    # hyphenated words stay whole; markers never become words of a title
+    assert candidate_phrases("co-production with parents from the start")[0][0].startswith(
+        "co-production"
+    )
+    assert not any("[" in p for p, _ in candidate_phrases("call [name] on [phone] about contact"))
+
+
+def test_shorthand_is_spelled_out_for_the_model_only():
+    assert expand_shorthand("SW said the LA would call, FGC next") == (
+        "social worker said the local authority would call, family group conference next"
+    )
+    assert expand_shorthand("SWAN and SWs") == "SWAN and social workers"
+
+
+def test_marker_share_and_sentences_of_a_narrative():
+    assert marker_share("Call me on [phone] [name] [redacted]") == pytest.approx(0.5)
+    assert marker_share("no markers here") == 0
+    assert as_sentence("sw never listened") == "Sw never listened."
+    assert as_sentence("Nobody rang!") == "Nobody rang!"
