@@ -32,6 +32,8 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -73,6 +75,7 @@ WARD_MAX_NOTES = 3000
 DUPLICATE_BLOCK = 1024  # near-duplicates are looked for this many notes at a time
 SUMMARY_POOL = 12  # the most central notes a title is drafted from
 SUMMARY_SENTENCE_POOL = 8  # ... and a summary's sentences
+CODES, CODE_MIN = 2, 0.1  # codebook codes named per theme, and how close they must be
 
 FILLERS = {
     "really", "just", "like", "lot", "lots", "thing", "things", "felt", "feel", "feeling",
@@ -466,11 +469,46 @@ def _key_terms(
     return out
 
 
-def _with_terms(summary: str, terms: list[str]) -> str:
-    if not terms:
+@cache
+def codebook() -> tuple[str, ...]:
+    """The codes of ``harvest/data/codebook.txt``: ideas that recur when people talk about
+    public services ("being heard", "staff turnover", "allowances")."""
+    lines = (Path(__file__).parent / "data" / "codebook.txt").read_text().splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
+def _codebook_vectors() -> np.ndarray:
+    return embeddings.encode(list(codebook()))
+
+
+def _codes(drafts: list["_Draft"], space: "Space") -> list[list[str]]:
+    """Up to ``CODES`` codes of the codebook per theme (deductive coding beside the notes'
+    own words): those closest in meaning to the theme and farther from the round's other
+    themes, when close enough to say something (``CODE_MIN``). Only with embeddings."""
+    if space.method != "minilm" or len(drafts) < 2:
+        return [[] for _ in drafts]
+    vectors = _centred(_codebook_vectors(), space.mean)
+    centres = np.vstack([d.centre for d in drafts])
+    similarity = vectors @ centres.T  # codes x themes
+    out = []
+    for t in range(len(drafts)):
+        others = np.delete(similarity, t, axis=1).max(axis=1)
+        score = similarity[:, t] - 0.5 * others
+        best = [int(i) for i in np.argsort(-score, kind="stable")[:CODES] if score[i] >= CODE_MIN]
+        out.append([codebook()[i] for i in best])
+    return out
+
+
+def _with_terms(summary: str, codes: list[str], terms: list[str]) -> str:
+    """The summary led by what the theme is about: its codes, then its notes' own words."""
+    coded = {fold(word) for code in codes for word in code.split()}
+    words = [t for t in terms if not {fold(word) for word in t.split()} & coded]
+    named = list(dict.fromkeys([*codes, *words]))[:4]
+    if not named:
         return summary
-    joined = terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
-    return f"Notes about {joined}. {summary}"
+    joined = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return f"About {joined}. {summary}"
 
 
 def _draft_quotes(items, theme: _Draft, vectors: np.ndarray) -> None:
@@ -650,8 +688,9 @@ def build_draft_themes(items: Sequence[Item], *, method: str | None = None) -> l
         _draft_quotes(items, draft, vectors)
     _draft_titles(items, drafts, space, vocab)
     features = vectorizer.get_feature_names_out()
-    for draft, terms in zip(drafts, _key_terms(tfidf, features, drafts, vocab, space), strict=True):
-        draft.summary = _with_terms(draft.summary, terms)
+    terms = _key_terms(tfidf, features, drafts, vocab, space)
+    for draft, codes, words in zip(drafts, _codes(drafts, space), terms, strict=True):
+        draft.summary = _with_terms(draft.summary, codes, words[:2])
 
     def weight(draft: _Draft) -> tuple:
         distinct = len(draft.members) - len(draft.duplicates)
