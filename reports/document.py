@@ -151,12 +151,16 @@ class ThemeRow:
     @property
     def lead_quote(self) -> NoteRow | None:
         """The quote that best supports the theme's title: the note its words came from
-        (a drafted title is a phrase of one of its notes), else its first quote or note."""
+        (a drafted title is a phrase of one of its notes) when that note says more than the
+        title, else its first quote that does not just repeat the title."""
         title = " ".join(self.title.casefold().split())
         for note in (*self.quotes, *self.notes):
-            if title and title in " ".join(note.text.casefold().split()):
+            text = " ".join(note.text.casefold().split())
+            # the note the title came from, when it says more than the title itself
+            if title and title in text and len(text.split()) >= len(title.split()) + 4:
                 return note
-        return (self.quotes or self.notes or (None,))[0]
+        others = [n for n in self.quotes if title not in " ".join(n.text.casefold().split())]
+        return (others or self.quotes or self.notes or (None,))[0]
 
 
 @dataclass(frozen=True)
