@@ -230,7 +230,10 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             frame = json.loads(text_data)
-        except ValueError:
+        except (
+            ValueError,
+            RecursionError,
+        ):  # RecursionError: "[[[[…]]]]" nested past Python's limit
             await self._error("malformed", "That frame is not valid JSON.")
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):

@@ -23,6 +23,8 @@ SERIES_CSV_COLUMNS = [
 ]  # fmt: skip
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Invisible characters a spreadsheet skips before it reads a formula ("\ufeff=HYPERLINK(…)").
+INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00a0 "
 
 
 def _theme(theme) -> dict:
@@ -96,7 +98,9 @@ def render_json(doc: AnyDocument) -> bytes:
 def safe_cell(value) -> str:
     """The value as text a spreadsheet shows as text, never runs as a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    visible = text.lstrip(INVISIBLE)
+    risky = text.startswith(FORMULA_START) or visible.startswith(FORMULA_START)
+    return "'" + text if risky else text
 
 
 def _series_rows(doc: SeriesDocument) -> Iterator[list[str]]:
