@@ -18,5 +18,11 @@ class CsvImportError(CafeError):
     """An imported file has mistakes; ``errors`` lists each as "line N: what is wrong"."""
 
     def __init__(self, errors: list[str]) -> None:
-        self.errors = errors
-        super().__init__("bad_csv", "Nothing was imported. " + " ".join(errors[:20]))
+        # A file of 100,000 bad rows must not make a page of 300,000 errors: the first
+        # ``SHOWN`` are listed, the rest counted.
+        self.errors = errors[: self.SHOWN]
+        self.more = max(0, len(errors) - self.SHOWN)
+        more = f" … and {self.more} more." if self.more else ""
+        super().__init__("bad_csv", "Nothing was imported. " + " ".join(errors[:20]) + more)
+
+    SHOWN = 100

@@ -108,13 +108,14 @@ def import_page(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied("Only the event's facilitators can import notes.")
     form = NotesUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
+    more = 0
     if request.method == "POST" and form.is_valid():
         try:
             result = import_notes(
                 stream=form.cleaned_data["file"].splitlines(keepends=True), event=event
             )
         except CsvImportError as error:
-            errors = error.errors
+            errors, more = error.errors, error.more
         else:
             messages.success(
                 request,
@@ -125,6 +126,6 @@ def import_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "cafes/import.html",
-        {"event": event, "form": form, "errors": errors, "can_manage": True},
+        {"event": event, "form": form, "errors": errors, "more": more, "can_manage": True},
         status=400 if errors or form.errors else 200,
     )

@@ -42,3 +42,25 @@ def test_a_csv_cell_whose_first_visible_character_starts_a_formula_is_prefixed(c
 @pytest.mark.parametrize("cell", ["I <3 my kids", "SW said no", "", "a = b", "£5 - not enough"])
 def test_ordinary_cells_are_left_as_they_are(cell):
     assert safe_cell(cell) == cell
+
+
+def test_an_upload_of_many_bad_rows_lists_the_first_hundred_and_counts_the_rest(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from cafes.models import Note
+    from tests.cafes.test_import_metadata import make_event, staff_viewer
+
+    event = make_event()
+    client.force_login(staff_viewer(event).user)
+    rows = "".join(f"1,3,gossip,bad row {i},BP,\n" for i in range(5000))
+    text = "round,table,kind,text,role,question\n1,3,story,a good one,BP,\n" + rows
+    response = client.post(
+        reverse("cafes:import_notes", args=[event.slug]),
+        {"file": SimpleUploadedFile("big.csv", text.encode(), content_type="text/csv")},
+    )
+    assert response.status_code == 400
+    assert response.text.count("<li>line ") == 100
+    assert "and 4900 more mistakes not listed" in response.text
+    assert len(response.content) < 100_000
+    assert not Note.objects.filter(event=event).exists()  # all or nothing
