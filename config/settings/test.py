@@ -8,6 +8,8 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES, REDIS_URL, VAR_DIR
 
 DEBUG = False
+# The origin the suite's in-process websocket tests send (they have no Host header).
+CSRF_TRUSTED_ORIGINS = ["http://localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_AUTOREFRESH = True

@@ -64,3 +64,71 @@ def test_an_upload_of_many_bad_rows_lists_the_first_hundred_and_counts_the_rest(
     assert "and 4900 more mistakes not listed" in response.text
     assert len(response.content) < 100_000
     assert not Note.objects.filter(event=event).exists()  # all or nothing
+
+
+def scope(origin: str | None, host: str | None = "127.0.0.1:8000", scheme: str = "ws") -> dict:
+    headers = [(b"host", host.encode())] if host else []
+    if origin is not None:
+        headers.append((b"origin", origin.encode()))
+    return {"type": "websocket", "scheme": scheme, "headers": headers}
+
+
+@pytest.mark.parametrize(
+    ("origin", "accepted"),
+    [
+        ("http://127.0.0.1:8000", True),  # the page the socket belongs to
+        ("http://127.0.0.1:9999", False),  # another port on the same host
+        ("http://localhost:1234", False),
+        ("https://127.0.0.1", False),  # another scheme
+        ("https://evil.example", False),
+        ("null", False),
+        (None, False),
+    ],
+)
+def test_a_websocket_origin_must_match_scheme_host_and_port(settings, origin, accepted):
+    from ops.origins import is_own_origin
+
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    assert is_own_origin(scope(origin)) is accepted
+
+
+def test_behind_a_tls_proxy_the_public_address_and_trusted_origins_count(settings):
+    from ops.origins import is_own_origin
+
+    settings.SITE_URL = "https://bridgework.example.org"
+    settings.ALLOWED_HOSTS = ["bridgework.example.org", "app"]
+    settings.CSRF_TRUSTED_ORIGINS = ["https://*.partner.example.org"]
+    assert is_own_origin(scope("https://bridgework.example.org", host="app:8000"))
+    assert is_own_origin(scope("https://review.partner.example.org", host="app:8000"))
+    assert not is_own_origin(scope("https://review.partner.example.org:444", host="app:8000"))
+    assert not is_own_origin(scope("http://bridgework.example.org", host="app:8000"))
+    # a Host outside ALLOWED_HOSTS gives nothing
+    assert not is_own_origin(scope("http://evil.example:8000", host="evil.example:8000"))
+
+
+@pytest.mark.parametrize(
+    ("origin", "accepted"), [(b"http://127.0.0.1:8000", True), (b"http://127.0.0.1:9999", False)]
+)
+async def test_a_participant_cookie_from_another_port_opens_no_socket(settings, origin, accepted):
+    from channels.db import database_sync_to_async
+    from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
+    from tests.security.test_matrix import PARTICIPANT, World
+
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    world = await database_sync_to_async(World)()
+    cookie = await database_sync_to_async(world.cookie)(PARTICIPANT)
+    communicator = WebsocketCommunicator(
+        application,
+        f"/ws/events/{world.event.slug}/live/",
+        headers=[
+            (b"host", b"127.0.0.1:8000"),
+            (b"origin", origin),
+            (b"cookie", f"sessionid={cookie}".encode()),
+        ],
+    )
+    connected, _ = await communicator.connect()
+    assert connected is accepted
+    if connected:
+        await communicator.disconnect()
