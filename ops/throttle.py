@@ -5,7 +5,9 @@ event code), counted in Django's cache (Redis in production, so every ASGI proce
 the counts). Limits are in ``settings.RATE_LIMITS`` as ``(attempts, seconds)``.
 """
 
+import functools
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,10 +25,34 @@ class Throttled(Exception):
         return self.message
 
 
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in _trusted_networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+@functools.cache
+def _trusted_networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
+
+
 def client_address(request: HttpRequest) -> str:
-    """The address the request came from. Behind the proxy, uvicorn's ``--proxy-headers``
-    puts the real client here (only for the proxies in ``--forwarded-allow-ips``)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address the request came from. ``X-Forwarded-For`` is believed only when the
+    connection comes from one of ``settings.TRUSTED_PROXIES`` (none by default), and then
+    only up to the right-most address that is not a trusted proxy: everything left of it
+    was written by the client and can be anything (issue 15: rotating the header got
+    around every limit). Servers run with ``--no-proxy-headers`` so this is the one place
+    the header is read."""
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    if not _trusted(address):
+        return address
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([h for h in hops if h]):
+        if not _trusted(hop):
+            return hop
+    return address
 
 
 def _limit(scope: str) -> tuple[int, int]:

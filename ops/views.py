@@ -1,8 +1,12 @@
 """The landing page and the health endpoint."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from ops.services import run_checks
@@ -42,3 +46,11 @@ class LoginView(auth_views.LoginView):
         username = self.request.POST.get("username", "")[:150]
         record_attempt(scope="login", address=client_address(self.request), key=username)
         return super().form_invalid(form)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's sign-in is the site's (rate-limited) one: GET or POST, go to /login/."""
+    target = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("admin:index")
+    return redirect(f"{reverse('login')}?{urlencode({'next': target})}")

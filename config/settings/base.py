@@ -208,6 +208,9 @@ RATE_LIMITS = {
     "join": (env.int("RATE_LIMIT_JOIN", default=100), 600),
     "join_code": (env.int("RATE_LIMIT_JOIN_CODE", default=20), 600),
 }
+# Proxies (addresses or networks) whose X-Forwarded-For is believed, right to left
+# (ops/throttle.py). Empty: the connection's own address counts, whatever the header says.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 

@@ -132,3 +132,80 @@ async def test_a_participant_cookie_from_another_port_opens_no_socket(settings, 
     assert connected is accepted
     if connected:
         await communicator.disconnect()
+
+
+def test_the_admin_sign_in_is_the_throttled_one(client, settings):
+    """30 wrong passwords at /admin/login/ used to answer 200 each, then the right one
+    signed in; now the admin's door leads to /login/, whose limit counts every attempt."""
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": (3, 600)}
+    UserFactory(username="facilitator", password="right-password-123", is_staff=True)
+    for _ in range(5):
+        response = client.post(
+            "/admin/login/?next=/admin/",
+            {"username": "facilitator", "password": "nope", "next": "/admin/"},
+            REMOTE_ADDR="10.9.9.9",
+        )
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+    for _ in range(3):
+        client.post(
+            reverse("login"), {"username": "facilitator", "password": "no"}, REMOTE_ADDR="10.9.9.9"
+        )
+    refused = client.post(
+        reverse("login"),
+        {"username": "facilitator", "password": "right-password-123"},
+        REMOTE_ADDR="10.9.9.9",
+    )
+    assert refused.status_code == 429
+    assert client.get("/admin/login/?next=//evil.example/")["Location"] == (
+        "/login/?next=%2Fadmin%2F"
+    )
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "trusted", "seen"),
+    [
+        ("203.0.113.5", "1.2.3.4", [], "203.0.113.5"),  # no proxy trusted: header ignored
+        ("127.0.0.1", "1.2.3.4", [], "127.0.0.1"),  # make run: header ignored
+        ("10.0.0.2", "1.2.3.4, 198.51.100.7", ["10.0.0.0/8"], "198.51.100.7"),  # right-most
+        ("10.0.0.2", "198.51.100.7, 10.0.0.9", ["10.0.0.0/8"], "198.51.100.7"),
+        ("10.0.0.2", "", ["10.0.0.0/8"], "10.0.0.2"),
+        ("10.0.0.2", "not-an-ip", ["10.0.0.0/8"], "not-an-ip"),
+    ],
+)
+def test_forwarded_addresses_are_believed_only_from_trusted_proxies(
+    rf, settings, remote, forwarded, trusted, seen
+):
+    from ops.throttle import client_address
+
+    settings.TRUSTED_PROXIES = trusted
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == seen
+
+
+def test_a_rotating_forwarded_header_does_not_reset_the_sign_in_limit(client, settings):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": (3, 600)}
+    UserFactory(username="sam", password="right-password-123")
+    for i in range(3):
+        client.post(
+            reverse("login"),
+            {"username": "sam", "password": "nope"},
+            REMOTE_ADDR="198.51.100.20",
+            HTTP_X_FORWARDED_FOR=f"1.1.1.{i}",
+        )
+    refused = client.post(
+        reverse("login"),
+        {"username": "sam", "password": "right-password-123"},
+        REMOTE_ADDR="198.51.100.20",
+        HTTP_X_FORWARDED_FOR="1.1.1.200",
+    )
+    assert refused.status_code == 429

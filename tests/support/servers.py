@@ -99,6 +99,7 @@ def asgi_server(
                 str(port),
                 "--workers",
                 str(workers),
+                "--no-proxy-headers",
                 "--log-level",
                 "warning",
             ],
