@@ -52,3 +52,6 @@ class Harvest:
     conclusions: str  # written by the harvester in the curation workspace; may be ""
     curated: bool  # True when any theme was curated by a human
     fingerprint: str  # changes whenever anything above would change
+    # Ids of the participants whose words are in it (not names): a report version records
+    # them, so that one person's withdrawal withdraws exactly the versions holding their words.
+    contributors: tuple[int, ...] = ()

@@ -344,7 +344,16 @@ def harvest_for_report(*, event: Event) -> Harvest:
     state = EventHarvest.objects.filter(event=event).first()
     conclusions = redactor.text(state.conclusions).text if state else ""
     curated = any(t.curated for t in themes)
-    chat = [_report_note(m, redactor) for m in harvestable_messages(event=event)]
+    messages = list(harvestable_messages(event=event))
+    chat = [_report_note(m, redactor) for m in messages]
+    contributors = sorted(
+        (
+            {n.participant_id for n in harvestable_notes(event=event)}
+            | {m.participant_id for m in messages}
+            | {a.participant_id for a in harvestable_answers(event=event)}
+        )
+        - {None}
+    )
     body = {
         "event_id": event.id,
         "themes": [asdict(t) for t in themes],
@@ -364,6 +373,7 @@ def harvest_for_report(*, event: Event) -> Harvest:
         conclusions=conclusions,
         curated=curated,
         fingerprint=fingerprint,
+        contributors=tuple(contributors),
     )
 
 

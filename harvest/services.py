@@ -21,6 +21,7 @@ from django.utils import timezone
 from cafes.models import ChatMessage, Note
 from events.models import Event
 from harvest.errors import HarvestError
+from harvest.hooks import run_words_taken_back_hooks
 from harvest.models import (
     CurationChange,
     EventHarvest,
@@ -561,6 +562,7 @@ def redact_phrase(
         )
         redaction.full_clean()
         redaction.save()
+        run_words_taken_back_hooks(event=event, reason="A harvester redacted words in it.")
         return redaction
 
     where = "in a note" if note or message else "everywhere"

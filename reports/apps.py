@@ -7,7 +7,10 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self) -> None:
-        from events.hooks import on_event_closed
-        from reports.services import compile_on_close
+        from events.hooks import on_event_closed, on_participant_withdrawn
+        from harvest.hooks import on_words_taken_back
+        from reports import services
 
-        on_event_closed(compile_on_close)
+        on_event_closed(services.compile_on_close)
+        on_participant_withdrawn(services.on_participant_withdrawn)
+        on_words_taken_back(services.on_words_redacted)

@@ -234,6 +234,7 @@ class ReportDocument:
     version: int | None  # None when compiled outside a stored version (build_report)
     compiled_at: datetime
     sections: list[Section] = field(default_factory=list)
+    contributors: tuple[int, ...] = ()  # participant ids (never shown): see harvest.content
 
     # The chapter whose sections the contents page lists too.
     contents_detail = "findings"
@@ -389,6 +390,7 @@ def build_document(
         priorities=_priorities(event, Redactor(event)),
         questions=_questions(harvest),
         chat=[_note(n) for n in harvest.chat],
+        contributors=harvest.contributors,
         conclusions=harvest.conclusions,
         curated=harvest.curated,
         fingerprint="",
@@ -404,7 +406,7 @@ def build_document(
 def fingerprint(document: ReportDocument) -> str:
     """A hash of the report's content, leaving out when and as which version it was made."""
     content = asdict(document)
-    for volatile in ("fingerprint", "version", "compiled_at", "sections"):
+    for volatile in ("fingerprint", "version", "compiled_at", "sections", "contributors"):
         content.pop(volatile)
     body = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(body.encode()).hexdigest()

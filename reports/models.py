@@ -65,6 +65,15 @@ class ReportVersion(models.Model):
         default=0, help_text="Notes reported (an event) or voices quoted (a series)."
     )
     error = models.TextField(blank=True)
+    contributors = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Ids of the participants whose words it holds; null when not recorded.",
+    )
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its files were removed: words in it were taken back."
+    )
+    withdrawn_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["event", "-number"]
@@ -98,6 +107,10 @@ class ReportVersion(models.Model):
     def is_finished(self) -> bool:
         return self.status in {ReportStatus.DONE, ReportStatus.FAILED}
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
 
 class ReportFile(models.Model):
     """One format of one version, stored under ``MEDIA_ROOT/reports/``."""
@@ -127,6 +140,12 @@ class Download(models.Model):
     )
     username = models.CharField(max_length=150, help_text="Kept if the account is deleted.")
     downloaded_at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(
+        max_length=10,
+        choices=[("download", "Downloaded"), ("removed", "File removed")],
+        default="download",
+    )
+    detail = models.CharField(max_length=200, blank=True, help_text="Why a file was removed.")
 
     class Meta:
         ordering = ["-downloaded_at", "-id"]

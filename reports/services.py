@@ -194,6 +194,7 @@ def _finish(
         current.fingerprint = doc.fingerprint
         current.curated = doc.curated
         current.note_count = doc.note_count
+        current.contributors = list(getattr(doc, "contributors", ()))
         current.save()
     return current
 
@@ -270,3 +271,77 @@ def build_series_report(*, series: Series, fmt: str) -> bytes:
 def record_download(*, report_file: ReportFile, user: AbstractBaseUser) -> Download:
     """Note who downloaded what; facilitators see the list on the reports page."""
     return Download.objects.create(report_file=report_file, user=user, username=user.get_username())
+
+
+# --- taking words back ----------------------------------------------------------------
+
+
+def _withdraw(versions: list[ReportVersion], reason: str) -> None:
+    """Mark ``versions`` withdrawn now; once committed, remove their files (the rows stay,
+    with a "removed" entry in the download audit for each)."""
+    if not versions:
+        return
+    now = timezone.now()
+    for version in versions:
+        version.withdrawn_at = now
+        version.withdrawn_reason = reason[:200]
+        version.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+
+    def remove_files() -> None:
+        for report_file in ReportFile.objects.filter(version__in=versions):
+            if report_file.file:
+                report_file.file.delete(save=False)
+                report_file.save(update_fields=["file"])
+            Download.objects.create(
+                report_file=report_file,
+                user=None,
+                username="Bridgework",
+                action="removed",
+                detail=reason[:200],
+            )
+
+    transaction.on_commit(remove_files)
+
+
+def _holding(event: Event, participant_id: int | None) -> list[ReportVersion]:
+    versions = ReportVersion.objects.select_for_update().filter(
+        event=event, status=ReportStatus.DONE, withdrawn_at__isnull=True
+    )
+    return [
+        v
+        for v in versions
+        if participant_id is None or v.contributors is None or participant_id in v.contributors
+    ]
+
+
+def take_back_reports(*, event: Event, reason: str, participant_id: int | None = None) -> None:
+    """Words in ``event`` were taken back (a participant withdrew, a harvester redacted):
+    every finished version of its report that holds them — all of them when
+    ``participant_id`` is None or a version did not record whose words it holds — and
+    every finished version of its series report stop being downloadable, and new versions
+    compile on their own."""
+    event_versions = _holding(event, participant_id)
+    series_versions = list(
+        ReportVersion.objects.select_for_update().filter(
+            series_id=event.series_id, status=ReportStatus.DONE, withdrawn_at__isnull=True
+        )
+    )
+    _withdraw(event_versions + series_versions, reason)
+    if event_versions and event.stage == Stage.EXPLORE:
+        _queue_version(event=event, by=None, reason="Words were taken back")
+    if series_versions:
+        _queue_version(series=event.series, by=None, reason="Words were taken back")
+
+
+def on_participant_withdrawn(*, participant) -> None:
+    """The events hook: their words leave every report version that holds them."""
+    take_back_reports(
+        event=participant.event,
+        participant_id=participant.pk,
+        reason="A participant withdrew; their words were in it.",
+    )
+
+
+def on_words_redacted(*, event: Event, reason: str) -> None:
+    """The harvest hook: a harvester redacted words the report versions may hold."""
+    take_back_reports(event=event, reason=reason)

@@ -82,6 +82,14 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such report file.")
     if not can_download_version(request.user, report_file.version):
         raise PermissionDenied("Only the report's staff and review team download it.")
+    if report_file.version.is_withdrawn:
+        return HttpResponse(
+            f"Version {report_file.version.number} was withdrawn on "
+            f"{report_file.version.withdrawn_at:%d %B %Y}: {report_file.version.withdrawn_reason} "
+            "Its files were removed; download the newest version instead.",
+            status=410,
+            content_type="text/plain; charset=utf-8",
+        )
     try:
         handle = report_file.file.open("rb")
     except FileNotFoundError:
