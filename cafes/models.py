@@ -186,6 +186,14 @@ class Priority(models.Model):
     source_note = models.ForeignKey(
         Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="priorities"
     )
+    author = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="priorities",
+        help_text="Who typed it (none for staff and imports): their withdrawal removes it.",
+    )
     # Votes cast where no Vote row can hold them: dots counted on paper or on another board
     # and brought in by an import, whose voters are not participants here. A priority's
     # votes are these plus its Vote rows.

@@ -212,7 +212,12 @@ def _notes_at(table: Table, round_: Round, *, moderator: bool) -> list[dict]:
 
 
 def _chat(event: Event, *, moderator: bool) -> list[dict]:
-    messages = ChatMessage.objects.filter(event=event).select_related("round", "participant")
+    # Nobody, not even a moderator who sees hidden messages, gets a withdrawn person's words.
+    messages = (
+        ChatMessage.objects.filter(event=event)
+        .filter(_not_withdrawn())
+        .select_related("round", "participant")
+    )
     if not moderator:
         messages = messages.filter(hidden=False)
     messages = messages.prefetch_related(Prefetch("reactions", ChatReaction.objects.all()))

@@ -860,6 +860,17 @@ def take_back_words(*, participant: Participant) -> None:
         message.hidden = True
         message.save(update_fields=["hidden"])
         _chat_news(message)
+    # A priority they typed, or took from one of their notes, goes with its votes: their
+    # words leave the table's board; the table may type it again in its own words
+    # (docs/security.md).
+    for priority in Priority.objects.filter(
+        Q(author=participant) | Q(source_note__participant=participant), round__event=event
+    ).select_related("round", "table"):
+        payload = {"action": "removed", "priority": {**priority_payload(priority), "text": ""}}
+        news.forget_words(event=event, key="priority", ids=[priority.pk])
+        table = priority.table
+        priority.delete()
+        news.record(event=event, table=table, kind="priority", payload=payload)
 
 
 def _message_for(viewer: Viewer, message_id) -> ChatMessage:
@@ -987,7 +998,12 @@ def add_priority(
             "Your table already has three priorities. Remove one to add another.",
         )
     priority = Priority(
-        round=round_, table=table, text=text, source_note=source, client_id=client_id
+        round=round_,
+        table=table,
+        text=text,
+        source_note=source,
+        author=viewer.participant,
+        client_id=client_id,
     )
     _save(priority)
     _priority_news(priority, "added")

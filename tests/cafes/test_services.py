@@ -12,6 +12,7 @@ from cafes.models import (
     LiveUpdate,
     Note,
     NoteStatus,
+    Priority,
     Round,
     RoundStatus,
     Seat,
@@ -590,3 +591,31 @@ def test_the_console_costs_the_same_few_queries_for_many_tables(django_assert_ma
         counts.append(len(queries))
     assert Table.objects.filter(event=event).count() >= 10
     assert counts[0] == counts[1]
+
+
+def test_a_withdrawn_persons_chat_and_priorities_leave_every_screen_and_the_report(
+    live_cafe, facilitator, people
+):
+    """Issue 15 item 2: the facilitator's state once kept a withdrawn person's chat
+    ("hidden": true, with its text) and the priority they typed stayed on the table."""
+    open_round_three(live_cafe, facilitator)
+    person = people[0]
+    viewer = participant_viewer(person)
+    mates = [p for p in people if p != person and seat_of(p, 3).table == seat_of(person, 3).table]
+    services.post_chat(viewer=viewer, text="WDMARK my chat", client_id=cid())
+    typed = services.add_priority(viewer=viewer, text="WDMARK priority typed", client_id=cid())
+    assert typed.author == person
+    mine = services.post_note(viewer=viewer, text="WDMARK a note", kind="solution", client_id=cid())
+    mate = participant_viewer(mates[0])
+    from_my_note = services.add_priority(viewer=mate, source_note_id=mine.pk, client_id=cid())
+    theirs = services.add_priority(viewer=mate, text="Their own words", client_id=cid())
+    services.vote(viewer=mate, priority_id=typed.pk)
+
+    event_services.withdraw_participant(participant=person)
+
+    for seen_by in (facilitator, mate):
+        assert "WDMARK" not in str(selectors.live_state(viewer=seen_by))
+    remaining = list(selectors.priorities_for_event(event=live_cafe))
+    assert [p.pk for p in remaining] == [theirs.pk]
+    assert not Priority.objects.filter(pk__in=[typed.pk, from_my_note.pk]).exists()
+    assert "WDMARK" not in str([u.payload for u in LiveUpdate.objects.filter(kind="priority")])
