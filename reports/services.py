@@ -304,8 +304,12 @@ def _withdraw(versions: list[ReportVersion], reason: str) -> None:
 
 
 def _holding(event: Event, participant_id: int | None) -> list[ReportVersion]:
-    versions = ReportVersion.objects.select_for_update().filter(
-        event=event, status=ReportStatus.DONE, withdrawn_at__isnull=True
+    # order_by("pk"): the default ordering joins the nullable event, and PostgreSQL will not
+    # lock the nullable side of an outer join.
+    versions = (
+        ReportVersion.objects.select_for_update()
+        .filter(event=event, status=ReportStatus.DONE, withdrawn_at__isnull=True)
+        .order_by("pk")
     )
     return [
         v
@@ -322,9 +326,9 @@ def take_back_reports(*, event: Event, reason: str, participant_id: int | None =
     compile on their own."""
     event_versions = _holding(event, participant_id)
     series_versions = list(
-        ReportVersion.objects.select_for_update().filter(
-            series_id=event.series_id, status=ReportStatus.DONE, withdrawn_at__isnull=True
-        )
+        ReportVersion.objects.select_for_update()
+        .filter(series_id=event.series_id, status=ReportStatus.DONE, withdrawn_at__isnull=True)
+        .order_by("pk")
     )
     _withdraw(event_versions + series_versions, reason)
     if event_versions and event.stage == Stage.EXPLORE:
