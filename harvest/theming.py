@@ -53,6 +53,7 @@ from harvest.wording import (
     shorten,
     split_sentences,
     title_case,
+    words,
 )
 
 __all__ = ["DraftTheme", "Item", "build_draft_themes", "default_method", "first_sentence"]
@@ -210,10 +211,8 @@ class Space:
     """Where a round's notes (and any phrase of theirs) lie: unit vectors in which the
     round's common ground is taken away."""
 
-    def __init__(self, method: str, texts: list[str], tfidf, vectorizer) -> None:
+    def __init__(self, method: str, texts: list[str], tfidf) -> None:
         self.method = method
-        self.vectorizer = vectorizer
-        self.tfidf = tfidf
         self._seen: dict[str, np.ndarray] = {}  # text as embedded -> its vector
         raw = self._embed_round(texts, tfidf) if method == "minilm" else _lsa(tfidf)
         self.mean = raw.mean(axis=0)
@@ -503,8 +502,8 @@ def _codes(drafts: list["_Draft"], space: "Space") -> list[list[str]]:
 def _with_terms(summary: str, codes: list[str], terms: list[str]) -> str:
     """The summary led by what the theme is about: its codes, then its notes' own words."""
     coded = {fold(word) for code in codes for word in code.split()}
-    words = [t for t in terms if not {fold(word) for word in t.split()} & coded]
-    named = list(dict.fromkeys([*codes, *words]))[:4]
+    uncoded = [t for t in terms if not {fold(word) for word in t.split()} & coded]
+    named = list(dict.fromkeys([*codes, *uncoded]))[:4]
     if not named:
         return summary
     joined = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
@@ -603,7 +602,7 @@ def _title_from_short_notes(items, theme: _Draft, used: set[str]) -> str:
     own words joined, "Trust and no support after"."""
     parts: list[str] = []
     for i in theme.members:
-        text = " ".join(_plain_words(items[i].text)[:4])
+        text = " ".join(words(items[i].text)[:4])
         if text and normalised(text) not in {normalised(p) for p in parts}:
             parts.append(text)
         if sum(len(p.split()) for p in parts) >= 3 or len(parts) == 3:
@@ -616,10 +615,6 @@ def _title_from_short_notes(items, theme: _Draft, used: set[str]) -> str:
         title = f"{base} ({n})"
         n += 1
     return title
-
-
-def _plain_words(text: str) -> list[str]:
-    return WORD.findall(MARKER.sub(" ", text))
 
 
 # --- the whole round ---------------------------------------------------------------------
@@ -652,7 +647,7 @@ def build_draft_themes(items: Sequence[Item], *, method: str | None = None) -> l
     if len(originals) < 2:
         return [_one_theme(items, dups)]
 
-    space = Space(method, [items[i].text for i in originals], tfidf[originals], vectorizer)
+    space = Space(method, [items[i].text for i in originals], tfidf[originals])
     vectors = np.zeros((len(items), space.vectors.shape[1]))
     vectors[originals] = space.vectors
     groups = _groups(vectors, originals)
@@ -689,8 +684,8 @@ def build_draft_themes(items: Sequence[Item], *, method: str | None = None) -> l
     _draft_titles(items, drafts, space, vocab)
     features = vectorizer.get_feature_names_out()
     terms = _key_terms(tfidf, features, drafts, vocab, space)
-    for draft, codes, words in zip(drafts, _codes(drafts, space), terms, strict=True):
-        draft.summary = _with_terms(draft.summary, codes, words[:2])
+    for draft, codes, own in zip(drafts, _codes(drafts, space), terms, strict=True):
+        draft.summary = _with_terms(draft.summary, codes, own[:2])
 
     def weight(draft: _Draft) -> tuple:
         distinct = len(draft.members) - len(draft.duplicates)
@@ -719,7 +714,7 @@ def _one_theme(items: Sequence[Item], dups: set[int]) -> DraftTheme:
     phrases = candidate_phrases(items[lead].text)
     title = phrases[0][0] if phrases else ""
     if len(title.split()) < 2:
-        short = [" ".join(_plain_words(items[i].text)[:4]) for i in rows]
+        short = [" ".join(words(items[i].text)[:4]) for i in rows]
         short = [s for s in dict.fromkeys(short) if s][:3]
         title = " and ".join(short) if len(" ".join(short).split()) >= 2 else REPLIES_TITLE
     return DraftTheme(
