@@ -1,15 +1,46 @@
 """Load benchmark of the live café: N websocket participants at T tables, each posting notes
-at a steady rate, against the real ASGI server on PostgreSQL and Redis; then the same load
-against ``bench/relay_asgi.py`` (the same channel layer, no database, no auth) as a baseline.
+at a steady rate, against the real ASGI server on PostgreSQL and Redis, with the event's
+staff screens (table hosts and facilitator consoles) connected; then the same participant
+load against ``bench/relay_asgi.py`` (the same channel layer, no database, no auth) as a
+baseline.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_live \\
     REDIS_URL=redis://127.0.0.1:6379/6 \\
-    .venv/bin/python bench/live.py --participants 1000 --tables 250 --duration 30
+    .venv/bin/python bench/live.py --participants 1000 --tables 250 --hosts 250 \\
+        --consoles 3 --duration 30
 
 The event is made through the services (``join_event``, ``start_cafe``, ``open_round``);
 each participant's browser session is a real Django session carrying who they are, sent
 as the ``sessionid`` cookie. Every note's send-to-arrival time is measured at every other
-seat of its table, and its ack at its author. The last line printed is a JSON summary.
+seat of its table, and its ack at its author: ``p50_ms``/``p99_ms`` (participants) stay
+the headline figures.
+
+Staff (signed-in Django sessions, as ``/login/`` leaves them) connect after the
+participants, send a ``ping`` every 20 s like them, and post nothing:
+
+- ``--hosts H``: H users with the TABLE_HOST role, each the host (``Table.host``) of one
+  table (at most one per table), whose socket says ``hello`` with that ``table_id``. Each
+  note's send-to-arrival time is measured at the host of its table: ``host_p50_ms``,
+  ``host_p99_ms``, ``host_max_ms``, ``host_deliveries_expected``/``_received``,
+  ``host_duplicates``; ``host_other_table_notes`` (and ``_max``, per socket) counts note
+  frames a host received for another table (a host's view should show its own table only:
+  0).
+- ``--consoles C``: C users with the FACILITATOR role, ``hello`` without a table. A note
+  reaches a console with the first ``overview`` frame there whose entry for the note's
+  table has ``last_note_id`` at or past the note's id (from the author's ack):
+  ``console_p50_ms``, ``console_p99_ms``, ``console_max_ms`` (null if the server sends no
+  overview), ``console_notes_expected`` (per console) and ``console_notes_seen`` (one
+  figure per console). Note ``update`` frames reaching a console (servers without the
+  overview send every note to staff) are measured apart: ``console_update_deliveries``,
+  ``console_update_p50_ms`` …
+- For both, every frame a staff socket received from its hello to its close:
+  ``host_frames_mean``/``_max`` and ``console_frames_mean``/``_max`` per socket,
+  ``*_frames_by_type`` (mean per socket), ``*_bytes_mean``/``_max``; ``hosts``,
+  ``consoles``, ``hosts_connected`` and ``consoles_connected`` say how many took part.
+
+``--staff K`` (before: K table hosts each watching every table) is kept as a deprecated
+alias of ``--hosts K``; the ``staff_*`` keys it gave are replaced by the ``host_*`` keys.
+The last line printed is a JSON summary.
 """
 
 import argparse
@@ -76,27 +107,37 @@ def _ensure_database(url: str) -> None:
             admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
-def make_event(participants: int, tables: int, staff: int = 0) -> dict:
-    """An open Explore event with everyone joined, seated for round 1 and the round open,
-    and ``staff`` table hosts signed in to watch it.
+def _staff_session(user) -> str:
+    """A signed-in browser session (what ``/login/`` leaves behind) for ``user``."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
 
-    Returns the slug and, per seat (participants, then staff), the session cookie, the
-    participant and table ids (``None`` for staff) and whether it is a staff screen."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
+
+
+def make_event(participants: int, tables: int, hosts: int = 0, consoles: int = 0) -> dict:
+    """An open Explore event with everyone joined, seated for round 1 and the round open;
+    ``hosts`` table hosts (the TABLE_HOST role, each the host of one table: ``Table.host``)
+    and ``consoles`` facilitators (the FACILITATOR role), all signed in.
+
+    Returns the slug and, per seat (participants, then hosts, then consoles), the session
+    cookie, the participant id (``None`` for staff), the table id (a host's own table;
+    ``None`` for a console) and ``staff``: ``None``, ``"host"`` or ``"console"``."""
     import django
 
     django.setup()
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        get_user_model,
-    )
+    from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
 
     from cafes import services as cafe_services
-    from cafes.models import Seat
+    from cafes.models import Seat, Table
     from cafes.permissions import Viewer
     from events import services as event_services
     from events.identity import remember_participant
@@ -105,7 +146,8 @@ def make_event(participants: int, tables: int, staff: int = 0) -> dict:
 
     call_command("migrate", verbosity=0, interactive=False)
     run = uuid.uuid4().hex[:8]
-    owner = get_user_model().objects.create_user(username=f"bench-{run}", password=None)
+    users = get_user_model().objects
+    owner = users.create_user(username=f"bench-{run}", password=None)
     series = event_services.create_series(title=f"Bench {run}", created_by=owner)
     starts = timezone.now()
     size = max(2, min(12, -(-participants // tables)))
@@ -124,6 +166,12 @@ def make_event(participants: int, tables: int, staff: int = 0) -> dict:
         event_services.join_event(event=event, pseudonym=f"Seat {n}", role_code="", consent=True)
         for n in range(participants)
     ]
+    # Table hosts granted before the café starts are given tables by ``start_cafe``.
+    host_users = []
+    for number in range(hosts):
+        user = users.create_user(username=f"bench-{run}-host-{number}")
+        event_services.grant_role(user=user, role=StaffRole.TABLE_HOST, event=event)
+        host_users.append(user)
     facilitator = Viewer(event=event, user=owner, roles=frozenset(staff_roles(owner, event)))
     cafe_services.start_cafe(viewer=facilitator)
     cafe_services.open_round(viewer=facilitator, number=1, minutes=240)
@@ -132,6 +180,25 @@ def make_event(participants: int, tables: int, staff: int = 0) -> dict:
             "participant_id", "table_id"
         )
     )
+    # Whoever ``start_cafe`` did not make a table's host gets a table without one.
+    event_tables = list(Table.objects.filter(event=event).order_by("pk"))
+    hosted = {t.host_id: t.pk for t in event_tables if t.host_id is not None}
+    free = [t for t in event_tables if t.host_id is None]
+    host_table = {}
+    for user in host_users:
+        if user.pk not in hosted and free:
+            table = free.pop(0)
+            table.host = user
+            table.save(update_fields=["host"])
+            hosted[user.pk] = table.pk
+        if user.pk in hosted:
+            host_table[user.pk] = hosted[user.pk]
+    if len(host_table) < hosts:
+        print(
+            f"bench/live.py: {hosts} hosts asked for, but the event has {len(event_tables)} "
+            f"tables: {len(host_table)} hosts take part",
+            file=sys.stderr,
+        )
     seats = []
     for participant in people:
         session = SessionStore()
@@ -142,21 +209,32 @@ def make_event(participants: int, tables: int, staff: int = 0) -> dict:
                 "cookie": session.session_key,
                 "participant": participant.pk,
                 "table": table_of[participant.pk],
-                "staff": False,
+                "staff": None,
             }
         )
-    for number in range(staff):
-        user = get_user_model().objects.create_user(username=f"bench-{run}-host-{number}")
-        event_services.grant_role(user=user, role=StaffRole.TABLE_HOST, event=event)
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.save()
+    for user in host_users:
+        if user.pk in host_table:
+            seats.append(
+                {
+                    "cookie": _staff_session(user),
+                    "participant": None,
+                    "table": host_table[user.pk],
+                    "staff": "host",
+                }
+            )
+    for number in range(consoles):
+        user = users.create_user(username=f"bench-{run}-console-{number}")
+        event_services.grant_role(user=user, role=StaffRole.FACILITATOR, event=event)
         seats.append(
-            {"cookie": session.session_key, "participant": None, "table": None, "staff": True}
+            {"cookie": _staff_session(user), "participant": None, "table": None, "staff": "console"}
         )
-    return {"slug": event.slug, "seats": seats, "tables": len(set(table_of.values()))}
+    return {
+        "slug": event.slug,
+        "seats": seats,
+        "tables": len(set(table_of.values())),
+        "hosts": len(host_table),
+        "consoles": consoles,
+    }
 
 
 class CafeProtocol:
@@ -182,18 +260,23 @@ class CafeProtocol:
             {"type": "note.post", "client_id": client_id, "text": text, "kind": "idea"}
         )
 
-    async def on_open(self, ws, seat: int) -> None:
+    async def on_open(self, ws, seat: int) -> list:
         # Like the reference client: a ping every 20 s, or the server's heartbeat watchdog
-        # closes a socket that stays silent while the others connect.
+        # closes a socket that stays silent while the others connect (staff sockets too).
         self._keepalives = getattr(self, "_keepalives", set())
         task = asyncio.create_task(self._keepalive(ws))
         self._keepalives.add(task)
         task.add_done_callback(self._keepalives.discard)
-        await ws.send(json.dumps({"type": "hello", "last_update_id": None}))
+        hello = {"type": "hello", "last_update_id": None}
+        if self.seats[seat]["staff"] == "host":
+            hello["table_id"] = self.seats[seat]["table"]  # a host's view of their table
+        await ws.send(json.dumps(hello))
+        frames = []
         while True:
-            frame = json.loads(await ws.recv())
-            if frame.get("type") == "synced":
-                return
+            raw = await ws.recv()
+            frames.append(raw)
+            if json.loads(raw).get("type") == "synced":
+                return frames
 
     @staticmethod
     async def _keepalive(ws) -> None:
@@ -202,17 +285,24 @@ class CafeProtocol:
                 await asyncio.sleep(20)
                 await ws.send(json.dumps({"type": "ping"}))
 
-    def watches(self, seat: int) -> bool:
+    def staff(self, seat: int) -> str | None:
         return self.seats[seat]["staff"]
 
-    def read(self, frame: dict, seat: int) -> tuple[str, str] | None:
-        if frame.get("type") == "ack":
-            return ("ack", frame["client_id"])
-        if frame.get("type") == "update" and frame.get("kind") == "note":
+    def read(self, frame: dict, seat: int) -> tuple | None:
+        kind = frame.get("type")
+        if kind == "ack":
+            return ("ack", frame["client_id"], frame.get("id"))
+        if kind == "update" and frame.get("kind") == "note":
             note = frame["payload"]["note"]
             if note["participant"] == self.seats[seat]["participant"]:
                 return None  # the author's own copy; the ack measures the author's side
-            return ("note", note["client_id"])
+            return ("note", note["client_id"], frame.get("table", note.get("table")))
+        if kind == "overview":
+            return (
+                "overview",
+                None,
+                [(entry["id"], entry.get("last_note_id")) for entry in frame.get("tables", ())],
+            )
         return None
 
 
@@ -235,14 +325,14 @@ class RelayProtocol:
     def note_frame(self, seat: int, client_id: str, text: str) -> str:
         return json.dumps({"client_id": client_id, "text": text})
 
-    def watches(self, seat: int) -> bool:
-        return False
-
-    async def on_open(self, ws, seat: int) -> None:
+    def staff(self, seat: int) -> str | None:
         return None
 
-    def read(self, frame: dict, seat: int) -> tuple[str, str] | None:
-        return ("note", frame["client_id"])
+    async def on_open(self, ws, seat: int) -> list:
+        return []
+
+    def read(self, frame: dict, seat: int) -> tuple | None:
+        return ("note", frame["client_id"], None)
 
 
 SERVERS = ("uvicorn", "hypercorn", "daphne")
@@ -329,8 +419,10 @@ def main() -> None:
         "--rate", type=float, default=0.1, help="notes per second per participant (0.1)"
     )
     parser.add_argument(
-        "--staff", type=int, default=0, help="table hosts watching every table (staff screens)"
+        "--hosts", type=int, default=0, help="table hosts, each at a table of their own (0)"
     )
+    parser.add_argument("--consoles", type=int, default=0, help="facilitator consoles (0)")
+    parser.add_argument("--staff", type=int, help="deprecated: the same as --hosts")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--server", choices=SERVERS, default="uvicorn", help="ASGI server")
     parser.add_argument(
@@ -347,6 +439,9 @@ def main() -> None:
         "--trace", metavar="FILE", help="write every delivery (send time, latency) to a CSV FILE"
     )
     args = parser.parse_args()
+    if args.staff is not None:
+        print("bench/live.py: --staff is deprecated, use --hosts", file=sys.stderr)
+        args.hosts = args.staff
 
     database_url = os.environ.get("DATABASE_URL", "")
     redis_url = os.environ.get("REDIS_URL", "")
@@ -364,11 +459,11 @@ def main() -> None:
     # The sessions made here are read by the server: both must sign with the same key.
     os.environ.setdefault("SECRET_KEY", "bench-only-" + uuid.uuid4().hex * 2)
     started = time.perf_counter()
-    event = make_event(args.participants, args.tables, args.staff)
+    event = make_event(args.participants, args.tables, args.hosts, args.consoles)
     setup_s = time.perf_counter() - started
     print(
-        f"event {event['slug']}: {args.participants} participants at {event['tables']} tables "
-        f"(set up in {setup_s:.1f} s)",
+        f"event {event['slug']}: {args.participants} participants at {event['tables']} tables, "
+        f"{event['hosts']} table hosts, {event['consoles']} consoles (set up in {setup_s:.1f} s)",
         file=sys.stderr,
     )
     logs = ROOT / "var" / "bench"
@@ -413,7 +508,7 @@ def main() -> None:
             run_load(
                 CafeProtocol(server.port, event["slug"], event["seats"]),
                 **load,
-                watchers=args.staff,
+                staff=event["hosts"] + event["consoles"],
                 trace=args.trace,
             )
         )

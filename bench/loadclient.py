@@ -3,6 +3,23 @@ posting notes at a steady rate, measuring send-to-arrival time at every other se
 
 A ``Protocol`` says how to reach a seat and how to read frames, so the same load runs
 against Bridgework and against the bare relay baseline.
+
+Staff sockets connect after the participants and post nothing. Each has a role
+(``Protocol.staff``):
+
+- ``"host"``, a table host at one table (``table_of``): every note of that table should
+  reach it once; its send-to-arrival time is measured like a seat's, and a note of another
+  table that reaches it is counted (``host_other_table_notes``, which should be 0).
+- ``"console"``, a facilitator console: it should hear of every note through ``overview``
+  frames (what each changed table's newest note is, at most about once a second). Each
+  overview entry is recorded with its arrival time; after the run a note's latency at a
+  console is the time from its send to the first overview there whose entry for the
+  note's table has ``last_note_id`` at or past the note's id (from its author's ack).
+  Note ``update`` frames a console receives (servers before the overview) are measured
+  apart, as ``console_update_*``.
+
+Every frame a staff socket receives, from its hello to its close, is counted by type and
+in bytes.
 """
 
 import asyncio
@@ -13,7 +30,8 @@ import socket
 import statistics
 import time
 import uuid
-from collections import Counter
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Protocol as TypingProtocol
 
@@ -25,12 +43,16 @@ class Protocol(TypingProtocol):
     def headers(self, seat: int) -> dict[str, str]: ...
     def table_of(self, seat: int) -> int: ...
     def note_frame(self, seat: int, client_id: str, text: str) -> str: ...
-    def watches(self, seat: int) -> bool:
-        """A staff screen: sends nothing and sees every table's notes."""
+    def staff(self, seat: int) -> str | None:
+        """``"host"`` or ``"console"`` for a staff socket (it posts nothing), else None."""
 
-    async def on_open(self, ws, seat: int) -> None: ...
-    def read(self, frame: dict, seat: int) -> tuple[str, str] | None:
-        """``("note", client_id)`` for a note arriving, ``("ack", client_id)`` for an ack."""
+    async def on_open(self, ws, seat: int) -> list:
+        """Start the conversation; returns the raw frames it read doing so."""
+
+    def read(self, frame: dict, seat: int) -> tuple | None:
+        """``("note", client_id, table or None)`` for a note arriving,
+        ``("ack", client_id, note id or None)`` for an ack, and
+        ``("overview", None, [(table, last_note_id), ...])`` for a console's overview."""
 
 
 @dataclass
@@ -44,9 +66,18 @@ class Results:
     errors: Counter = field(default_factory=Counter)
     connected: int = 0
     last_arrival: float = 0.0
-    # Staff screens (``watches``): every note at every table, counted apart.
-    watched: Counter = field(default_factory=Counter)  # (client_id, seat) -> count
-    watch_ms: list[float] = field(default_factory=list)
+    note_ids: dict[str, int] = field(default_factory=dict)  # client_id -> id, from the ack
+    # Staff sockets, counted apart (see the module's docstring).
+    staff_served: set[int] = field(default_factory=set)  # staff seats that got their state
+    frames: dict = field(default_factory=lambda: defaultdict(Counter))  # seat -> type -> n
+    frame_bytes: Counter = field(default_factory=Counter)  # seat -> bytes received
+    host_delivered: Counter = field(default_factory=Counter)  # (client_id, seat) -> count
+    host_ms: list[float] = field(default_factory=list)
+    host_other_table: Counter = field(default_factory=Counter)  # seat -> notes of other tables
+    # (console seat, table) -> [(arrival, last_note_id), ...] from overview frames
+    overviews: dict = field(default_factory=lambda: defaultdict(list))
+    console_updates: Counter = field(default_factory=Counter)  # (client_id, seat) -> count
+    console_update_ms: list[float] = field(default_factory=list)
 
 
 class PauseLog:
@@ -90,6 +121,10 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[index]
 
 
+def _size(raw) -> int:
+    return len(raw) if isinstance(raw, bytes) else len(raw.encode())
+
+
 async def _seat(
     protocol,
     seat: int,
@@ -110,35 +145,67 @@ async def _seat(
     except Exception as exc:
         results.errors[f"connect: {type(exc).__name__}"] += 1
         return
+    role = protocol.staff(seat)
     try:
-        await asyncio.wait_for(protocol.on_open(ws, seat), 120)
+        opening = await asyncio.wait_for(protocol.on_open(ws, seat), 120)
     except Exception as exc:
         results.errors[f"open: {type(exc).__name__}"] += 1
         await ws.close()
         return
     results.connected += 1
-    watching = protocol.watches(seat)
+    if role is not None:
+        results.staff_served.add(seat)
+        for raw in opening or ():
+            results.frames[seat][json.loads(raw).get("type")] += 1
+            results.frame_bytes[seat] += _size(raw)
+    own_table = protocol.table_of(seat) if role == "host" else None
+
+    def staff_read(frame: dict, got: tuple | None, now: float) -> None:
+        if got is None:
+            return
+        what, client_id, extra = got
+        if what == "overview":
+            for table, last_note_id in extra:
+                if last_note_id is not None:
+                    results.overviews[(seat, table)].append((now, last_note_id))
+            return
+        if what != "note":
+            return
+        if role == "host" and extra != own_table:
+            results.host_other_table[seat] += 1
+            return
+        sent = results.sent.get(client_id)
+        if sent is None:
+            return
+        delivered = results.host_delivered if role == "host" else results.console_updates
+        delivered[(client_id, seat)] += 1
+        if delivered[(client_id, seat)] == 1:
+            (results.host_ms if role == "host" else results.console_update_ms).append(
+                (now - sent[0]) * 1000
+            )
 
     async def reader() -> None:
         async for raw in ws:
             frame = json.loads(raw)
+            now = time.perf_counter()
             got = protocol.read(frame, seat)
-            if got is None:
-                if frame.get("type") == "error":
-                    results.errors[f"frame: {frame.get('code')}"] += 1
+            if got is None and frame.get("type") == "error":
+                results.errors[f"frame: {frame.get('code')}"] += 1
+            if role is not None:
+                results.frames[seat][frame.get("type")] += 1
+                results.frame_bytes[seat] += _size(raw)
+                staff_read(frame, got, now)
                 continue
-            what, client_id = got
+            if got is None:
+                continue
+            what, client_id, extra = got
             sent = results.sent.get(client_id)
             if sent is None:
                 continue
-            now = time.perf_counter()
-            if watching:
-                results.watched[(client_id, seat)] += 1
-                if results.watched[(client_id, seat)] == 1:
-                    results.watch_ms.append((now - sent[0]) * 1000)
-                continue
             if what == "ack" or (what == "note" and sent[1] == seat):
                 results.ack_ms.append((now - sent[0]) * 1000)
+                if what == "ack" and extra is not None:
+                    results.note_ids[client_id] = extra
                 continue
             results.delivered[(client_id, seat)] += 1
             if results.delivered[(client_id, seat)] == 1:
@@ -151,7 +218,7 @@ async def _seat(
     await asyncio.sleep(random.random() / rate)  # spread the first notes
     number = 0
     try:
-        while not watching and time.perf_counter() < stop_at_box[0]:
+        while role is None and time.perf_counter() < stop_at_box[0]:
             client_id = str(uuid.uuid4())
             number += 1
             results.sent[client_id] = (time.perf_counter(), seat)
@@ -159,7 +226,7 @@ async def _seat(
             await asyncio.sleep(1 / rate)
     except Exception as exc:
         results.errors[f"send: {type(exc).__name__}"] += 1
-    if watching:
+    if role is not None:
         await asyncio.sleep(max(0.0, stop_at_box[0] - time.perf_counter()))
     await asyncio.sleep(drain)
     if read_task.done() and read_task.exception() is not None:
@@ -168,19 +235,102 @@ async def _seat(
     await ws.close()
 
 
+def _latency_keys(prefix: str, values: list[float]) -> dict:
+    return {
+        f"{prefix}_p50_ms": _round(percentile(values, 50)),
+        f"{prefix}_p99_ms": _round(percentile(values, 99)),
+        f"{prefix}_max_ms": round(max(values), 1) if values else None,
+    }
+
+
+def _frame_keys(prefix: str, results: Results, seats: list[int]) -> dict:
+    """Frames (mean and max per socket, mean per socket by type) and bytes received by the
+    staff sockets ``seats`` that were served."""
+    served = [s for s in seats if s in results.staff_served]
+    totals = [sum(results.frames[s].values()) for s in served]
+    sizes = [results.frame_bytes[s] for s in served]
+    by_type: Counter = Counter()
+    for s in served:
+        by_type.update(results.frames[s])
+    return {
+        f"{prefix}_frames_mean": round(statistics.fmean(totals), 1) if totals else None,
+        f"{prefix}_frames_max": max(totals) if totals else None,
+        f"{prefix}_frames_by_type": {
+            str(kind): round(count / len(served), 1) for kind, count in by_type.most_common()
+        },
+        f"{prefix}_bytes_mean": round(statistics.fmean(sizes)) if sizes else None,
+        f"{prefix}_bytes_max": max(sizes) if sizes else None,
+    }
+
+
+def _staff_summary(protocol, results: Results, participants: int, staff: int) -> dict:
+    seats = range(participants, participants + staff)
+    hosts = [s for s in seats if protocol.staff(s) == "host"]
+    consoles = [s for s in seats if protocol.staff(s) == "console"]
+    hosts_at = Counter(protocol.table_of(s) for s in hosts)
+    host_expected = sum(hosts_at[protocol.table_of(seat)] for _, seat in results.sent.values())
+
+    # A note reaches a console with the first overview there whose entry for the note's
+    # table has reached the note's id (ids of a table's notes rise as they commit).
+    reached: dict = {}
+    for key, history in results.overviews.items():
+        history.sort()
+        highest, running = [], 0
+        for _, last_note_id in history:
+            running = max(running, last_note_id)
+            highest.append(running)
+        reached[key] = (highest, history)
+    console_ms, seen = [], Counter()
+    for client_id, (sent_at, author) in results.sent.items():
+        note_id = results.note_ids.get(client_id)
+        if note_id is None:
+            continue
+        for console in consoles:
+            found = reached.get((console, protocol.table_of(author)))
+            if found is None:
+                continue
+            highest, history = found
+            at = bisect_left(highest, note_id)
+            if at < len(history):
+                console_ms.append((history[at][0] - sent_at) * 1000)
+                seen[console] += 1
+    return {
+        "hosts": len(hosts),
+        "hosts_connected": len(results.staff_served.intersection(hosts)),
+        "host_deliveries_expected": host_expected,
+        "host_deliveries_received": len(results.host_delivered),
+        "host_duplicates": sum(count - 1 for count in results.host_delivered.values()),
+        **_latency_keys("host", results.host_ms),
+        "host_other_table_notes": sum(results.host_other_table[s] for s in hosts),
+        "host_other_table_notes_max": max((results.host_other_table[s] for s in hosts), default=0),
+        **_frame_keys("host", results, hosts),
+        "consoles": len(consoles),
+        "consoles_connected": len(results.staff_served.intersection(consoles)),
+        **_latency_keys("console", console_ms),
+        # Per console: every note sent should be seen by each.
+        "console_notes_expected": len(results.sent),
+        "console_notes_seen": [seen[s] for s in consoles],
+        **_frame_keys("console", results, consoles),
+        # Note ``update`` frames at consoles (a server without overview frames sends them).
+        "console_update_deliveries": len(results.console_updates),
+        **_latency_keys("console_update", results.console_update_ms),
+    }
+
+
 async def run_load(
     protocol,
     *,
     participants: int,
     duration: float,
-    watchers: int = 0,
+    staff: int = 0,
     rate: float,
     drain: float = 5.0,
     connect_batch: int = 100,
     trace: str | None = None,
 ) -> dict:
-    """Connect every seat (``participants`` who post, then ``watchers`` staff screens),
-    send for ``duration`` seconds, wait ``drain`` s, summarise.
+    """Connect every seat (``participants`` who post, then ``staff`` staff sockets: seats
+    ``participants`` onwards, each a host or a console by ``protocol.staff``), send for
+    ``duration`` seconds, wait ``drain`` s, summarise.
     ``trace``: a CSV file to write every delivery to (send time from the start, latency),
     to see whether slow deliveries come together in time (a stall) or are spread out."""
     results = Results()
@@ -188,7 +338,7 @@ async def run_load(
     stop_at_box = [0.0]
     tasks = []
     connecting = time.perf_counter()
-    everyone = participants + watchers
+    everyone = participants + staff
     for first in range(0, everyone, connect_batch):
         for seat in range(first, min(everyone, first + connect_batch)):
             tasks.append(
@@ -232,17 +382,6 @@ async def run_load(
     # Delivery throughput: deliveries over the time from the first send to the last arrival,
     # so a server that falls behind (and catches up in the drain) scores lower.
     active_s = max(results.last_arrival - began, duration) if results.last_arrival else duration
-    staff = {}
-    if watchers:
-        staff = {
-            "staff": watchers,
-            "staff_deliveries_expected": len(results.sent) * watchers,
-            "staff_deliveries_received": len(results.watched),
-            "staff_duplicates": sum(count - 1 for count in results.watched.values()),
-            "staff_p50_ms": _round(percentile(results.watch_ms, 50)),
-            "staff_p99_ms": _round(percentile(results.watch_ms, 99)),
-            "staff_max_ms": round(max(results.watch_ms), 1) if results.watch_ms else None,
-        }
     return {
         "participants": participants,
         "connected": results.connected,
@@ -262,7 +401,7 @@ async def run_load(
         "notes_per_s": round(len(results.sent) / duration, 1),
         "active_s": round(active_s, 2),
         "deliveries_per_s": round(received / active_s, 1),
-        **staff,
+        **_staff_summary(protocol, results, participants, staff),
         # The load generator's own full garbage collections while it measured.
         "client_gc_full": len(full),
         "client_gc_full_max_ms": round(max(full), 1) if full else None,
