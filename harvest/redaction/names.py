@@ -1,142 +1,20 @@
-"""Redaction of personal data: replace emails, phones, postcodes, addresses and names by markers.
-
-Pure functions, no database: ``redact(text, names=..., phrases=...)`` returns the redacted
-text and where each redaction was made in the original, so the harvester can see what was
-taken out. Everything that leaves the harvest (themes, quotes, answers) goes through here.
-
-Names come from the roster (pseudonyms, staff names) and from the text itself, since in
-an imported event the roster is empty: words that introduce a name ("my name is", "my son",
-"my SW", "thanks", "speak to", "Mrs"; "said", "from the team" after it; "Jo's"), and a
-capitalised word inside a sentence that is no ordinary word ("but Kai was upset"). A name
-takes in the surname beside it ("Carla Smith" is one [name]); a roster name that is also
-an ordinary word ("Will", "Nan", "May") is redacted only when it is written as a name.
-A place beside an address or a postcode is part of the address. The rules, with examples
-and what they cost: docs/harvest.md, "Redaction"; the word lists: ``harvest/data/``.
-"""
+"""Names: the roster's, and those the text itself introduces ("my son Tyler", "thanks
+Dawn", "Jo said", "but Kai was upset"), each whole name as one span."""
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-MARKERS = {
-    "email": "[email]",
-    "phone": "[phone]",
-    "postcode": "[postcode]",
-    "address": "[address]",
-    "name": "[name]",
-    "manual": "[redacted]",
-}
-# When two detections overlap, the earlier one in this list wins (an email holds a name).
-PRIORITY = ["manual", "email", "address", "postcode", "phone", "name"]
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-
-# A run of 7-15 digits, possibly grouped by spaces, dots or hyphens, optionally preceded
-# by a country code (+44, +1, +33, with an optional "(0)") or an area code in brackets.
-PHONE = re.compile(
-    r"(?<![\w+])"
-    r"(?:\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?|\(0\d{2,5}\)[ .-]?)?"
-    r"\d(?:[ .-]?\d){5,14}"
-    r"(?!\w)"
+from harvest.redaction.words import (
+    COMMON_WORD_NAMES,
+    KINSHIP_WORDS,
+    MONTH_LEADS,
+    MONTHS,
+    STOP_WORDS,
+    TITLES,
+    TOKEN,
+    is_ordinary,
+    word_set,
 )
-
-POSTCODE = re.compile(
-    r"(?<!\w)(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})(?!\w)",
-    re.IGNORECASE,
-)
-
-STREET_TYPES = (
-    "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Crescent|Cres|Court|Ct|"
-    "Place|Pl|Gardens|Gdns|Terrace|Grove|Hill|Park|Square|Sq|Row|Mews|Walk|Green|"
-    "Parade|View|Rise|Estate|Boulevard|Gate"
-)
-# Street names in capitals, e.g. "12 Acacia Avenue", "Flat 3, 5 High St".
-ADDRESS_TITLED = re.compile(
-    r"(?<!\w)(?:(?:Flat|Apartment|Apt|Unit|Room)\s+\d+[A-Za-z]?,?\s+)?"
-    r"\d{1,4}[A-Za-z]?,?\s+"
-    r"(?:(?:[A-Z][\w'\u2019-]*|St\.?)\s+){1,3}"
-    rf"(?:{STREET_TYPES})\b"
-)
-# Street names typed in lower case, e.g. "12 acacia avenue": only the unambiguous street
-# words, and the words before them must not be ordinary ones ("2 hour drive").
-ADDRESS_LOWER = re.compile(
-    r"(?<!\w)\d{1,4}[a-z]?,?\s+((?:[a-z][\w'\u2019-]*\s+){1,2})"
-    r"(?:street|road|avenue|lane|crescent|terrace|gardens|close)\b",
-)
-FLAT = re.compile(r"(?<!\w)(?:Flat|Apartment|Apt)\s+\d+[A-Za-z]?\b", re.IGNORECASE)
-NOT_STREET_WORDS = frozenset(ENGLISH_STOP_WORDS) | _words(
-    "hour hours minute minutes mile miles day days week weeks year years mins kids children times"
-)
-
-# A town beside an address or a postcode: "Leeds", "West Yorkshire", "Ashton-under-Lyne".
-_PLACE_WORD = r"[A-Z][a-z'\u2019]+(?:-[A-Za-z][a-z'\u2019]+)*"
-_PLACE = rf"{_PLACE_WORD}(?:\s+(?:upon|on|in|le|by)\s+{_PLACE_WORD}|\s+{_PLACE_WORD}){{0,2}}"
-PLACE_AFTER_ADDRESS = re.compile(rf"(,\s*|\s+)({_PLACE})(?!\w)")
-PLACE_BEFORE_POSTCODE = re.compile(rf"({_PLACE}),?\s+$")
-PLACE_BETWEEN = re.compile(r"\s*,?\s*([^\W\d_][\w'\u2019-]*(?:\s+[^\W\d_][\w'\u2019-]*){0,2}),?\s*")
-# Ordinary words that start a place's name ("West Yorkshire", "Great Horton").
-PLACE_LEADS = _words(
-    "north south east west upper lower great little new old st saint kings port market high "
-    "castle church long"
-)
-
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
-
-# Names that are ordinary English words too: with a capital letter after "my son", "thanks"
-# or beside a name they are names ("my worker Will", "Carla Brown"); other ordinary words
-# are not ("my SW Team", "Dear Sir").
-COMMON_WORD_NAMES = _words(
-    """will hope grace joy faith mark rose may june april august summer autumn bill pat sue sky
-    dawn amber ruby jack frank art rich ray max guy don rob bob jay kit ash holly ivy lily iris
-    daisy poppy heather hazel olive pearl crystal storm rain river sunny sonny honey bunny angel
-    star chance chase hunter carter mason fisher baker cook page young long hall wood green brown
-    black white gray grey king bell price reed rock stone penny sandy rusty dusty drew gene eve
-    robin jade destiny diamond melody raven glen dale earl grant lance warren carol bright ed gem
-    precious"""
-)
-KINSHIP_WORDS = _words(
-    """nan nana nanna nanny gran granny grandma grandad granddad grandpa mum mam mom mummy
-    dad daddy auntie aunty aunt uncle sis bro cousin"""
-)
-MONTHS = _words(
-    "january february march april may june july august september october november december"
-)
-# Words before a month that say it is one: "in May", "by 3 May", "from April".
-MONTH_LEADS = _words(
-    "in since until till by from last next this early late mid end of during before after "
-    "throughout on every each to"
-)
-TITLES = _words("mr mrs ms mx miss dr prof")
-
-
-def _listed(name: str) -> frozenset[str]:
-    """The words of a list in ``harvest/data``, one a line, "#" starting a comment."""
-    lines = (Path(__file__).parent / "data" / name).read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and line[0] != "#")
-
-
-@functools.cache
-def place_words() -> frozenset[str]:
-    """Places in the UK, lower case: ``harvest/data/places.txt``."""
-    return _listed("places.txt")
-
-
-@functools.cache
-def ordinary_words() -> frozenset[str]:
-    """Lower-case words that are not names by themselves: ``harvest/data/common_words.txt``,
-    English stop words, kinship words, names that are words too, months and places."""
-    listed = _listed("common_words.txt")
-    return listed | STOP_WORDS | KINSHIP_WORDS | COMMON_WORD_NAMES | MONTHS | place_words()
-
 
 # --- words introducing a name -----------------------------------------------------------
 
@@ -176,18 +54,17 @@ CUE_PHRASES = {
 CUE_GAP = re.compile(r"\s*[,:\u2013-]?\s*")
 MENTION = re.compile(r"(?<![\w.+'-])@(?=[^\W\d_])")
 # Words after a name: "Sam from the support team", "Jo said", "Dawn here".
-AFTER_NAME = _words(
+AFTER_NAME = word_set(
     "said says told asked rang phoned called emailed texted messaged promised explained "
     "helped listened visited came here"
 )
-FROM_WHOM = _words("the our my their his her a an")
+FROM_WHOM = word_set("the our my their his her a an")
 # Words before a capitalised word that make it a place or a thing: "in Leeds", "on Zoom",
 # "St Mary's".
-PLACE_PREPOSITIONS = _words(
+PLACE_PREPOSITIONS = word_set(
     "in at from to near around round outside of into towards via across through on nr upon st saint"
 )
 
-TOKEN = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
 LETTERS = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 # What lies between the last word of a sentence and the first of the next.
 SENTENCE_GAP = re.compile(r"[.!?\u2026]['\"\u201d\u2019)\]]*\s|\n|[\"\u201c\u2018(\[]\s*$")
@@ -195,104 +72,6 @@ NAME_GAP = re.compile(r"[ \t]{1,2}")
 TITLE_GAP = re.compile(r"\.?[ \t]{1,2}")
 AFTER_GAP = re.compile(r",?[ \t]+")
 AMPERSAND_GAP = re.compile(r"[ \t]*&[ \t]*")
-
-
-@dataclass(frozen=True)
-class RedactionSpan:
-    start: int  # in the original text
-    end: int
-    kind: str  # a key of MARKERS
-
-    @property
-    def marker(self) -> str:
-        return MARKERS[self.kind]
-
-
-@dataclass(frozen=True)
-class Redacted:
-    text: str
-    spans: tuple[RedactionSpan, ...] = ()
-
-    @property
-    def kinds(self) -> list[str]:
-        return sorted({span.kind for span in self.spans})
-
-
-def _phones(text: str) -> Iterable[RedactionSpan]:
-    for match in PHONE.finditer(text):
-        raw = match.group()
-        digits = sum(ch.isdigit() for ch in raw)
-        # A phone number starts with a country code or a trunk 0; plain counts and years
-        # ("2019 2020", "1 000 000") do not.
-        if 9 <= digits <= 15 and raw[0] in "+0(":
-            yield RedactionSpan(match.start(), match.end(), "phone")
-
-
-def _addresses(text: str) -> list[RedactionSpan]:
-    found = [RedactionSpan(m.start(), m.end(), "address") for m in ADDRESS_TITLED.finditer(text)]
-    for match in ADDRESS_LOWER.finditer(text):
-        words = match.group(1).split()
-        if not any(word in NOT_STREET_WORDS for word in words):
-            found.append(RedactionSpan(match.start(), match.end(), "address"))
-    found.extend(RedactionSpan(m.start(), m.end(), "address") for m in FLAT.finditer(text))
-    return found
-
-
-def _is_ordinary(word: str) -> bool:
-    """Whether a folded word is an ordinary word, not a name: "well-being" and "don't" are,
-    "Ellie-May" and "O'Connor" are not."""
-    words = ordinary_words()
-    if word in words:
-        return True
-    if "-" in word:
-        return all(_is_ordinary(part) for part in word.split("-") if part)
-    if "'" in word:
-        return word.replace("'", "") in words or word.split("'", 1)[0] in words
-    return False
-
-
-def _placelike(word: str) -> bool:
-    """Whether a folded word could name a place: a known one, or no ordinary word."""
-    return word in place_words() or not _is_ordinary(word)
-
-
-def _places(
-    text: str, addresses: list[RedactionSpan], postcodes: list[RedactionSpan]
-) -> Iterator[RedactionSpan]:
-    """The town or district written between or beside an address and a postcode."""
-    done: set[int] = set()  # postcodes whose place is found
-    for address in addresses:
-        after = [p for p in postcodes if 0 <= p.start - address.end <= 60]
-        if after:
-            between = PLACE_BETWEEN.fullmatch(text, address.end, after[0].start)
-            if between and not any(w in STOP_WORDS for w in between.group(1).lower().split()):
-                done.add(after[0].start)
-                yield RedactionSpan(between.start(1), between.end(1), "address")
-                continue
-        match = PLACE_AFTER_ADDRESS.match(text, address.end)
-        if match:
-            words = match.group(2).split()
-            ends = match.end() == len(text) or text[match.end()] in ".,;:!?)"
-            if (
-                words[0].lower() not in STOP_WORDS
-                and (ends or "," in match.group(1))
-                and (ends or _placelike(words[0].lower()))
-            ):
-                yield RedactionSpan(match.start(2), match.end(2), "address")
-    for postcode in postcodes:
-        if postcode.start in done:
-            continue
-        match = PLACE_BEFORE_POSTCODE.search(text, max(0, postcode.start - 60), postcode.start)
-        if not match:
-            continue
-        words = list(TOKEN.finditer(text, match.start(1), match.end(1)))
-        # "Near SW1A 1AA" is no place; "West Yorkshire LS1 4AB" is one.
-        while words and not _placelike(words[0].group().lower()):
-            if words[0].group().lower() in PLACE_LEADS and len(words) > 1:
-                break
-            words.pop(0)
-        if words and _placelike(words[-1].group().lower()):
-            yield RedactionSpan(words[0].start(), words[-1].end(), "address")
 
 
 # --- names ------------------------------------------------------------------------------
@@ -332,7 +111,8 @@ def _roster(names: tuple[str, ...]) -> tuple[frozenset[str], dict[str, list[tupl
 
 
 class _NameFinder:
-    """The names in one text, as token indices, found by the rules of the module docstring."""
+    """The names in one text, as token indices, found by the rules of ``harvest.redaction``'s
+    docstring."""
 
     def __init__(self, text: str, names: tuple[str, ...]) -> None:
         self.text = text
@@ -406,7 +186,7 @@ class _NameFinder:
             return False  # "St Mary's" is a church or a school
         if word in STOP_WORDS and not (token.cased and word in COMMON_WORD_NAMES):
             return False
-        if not _is_ordinary(word):
+        if not is_ordinary(word):
             return token.cased or cue != "self"
         if word not in COMMON_WORD_NAMES:
             return False
@@ -423,8 +203,8 @@ class _NameFinder:
                 return False
             # "Ellie-May" holds "May", "O'Neil" holds "Neil"; "don't" holds no "Don".
             parts = word.replace("'", "-").split("-")
-            return any(p in self.roster_words for p in parts) and not _is_ordinary(word)
-        if not _is_ordinary(word):
+            return any(p in self.roster_words for p in parts) and not is_ordinary(word)
+        if not is_ordinary(word):
             return True
         if not token.cased or self._month(i):
             return False
@@ -438,7 +218,7 @@ class _NameFinder:
         core = self.text[token.start : token.end]
         if not token.cased or token.initial or core.rstrip("s").isupper() or len(core) < 2:
             return False
-        if not core.replace("'", "").replace("-", "").isalpha() or _is_ordinary(token.folded):
+        if not core.replace("'", "").replace("-", "").isalpha() or is_ordinary(token.folded):
             return False
         if i > 0 and self._gap(i - 1):
             before = self.tokens[i - 1]
@@ -455,7 +235,7 @@ class _NameFinder:
         return (
             token.cased
             and not token.initial
-            and _is_ordinary(word)
+            and is_ordinary(word)
             and word not in KINSHIP_WORDS
             and word not in TITLES
             and not self.text[token.start : token.end].isupper()
@@ -468,7 +248,7 @@ class _NameFinder:
             return False
         if title.cased:
             return name.cased and name.folded not in STOP_WORDS
-        return title.folded != "miss" and not _is_ordinary(name.folded)  # "I miss home"
+        return title.folded != "miss" and not is_ordinary(name.folded)  # "I miss home"
 
     # The rules, in the order they run.
 
@@ -481,7 +261,7 @@ class _NameFinder:
                 if tuple(self.tokens[j].folded for j in run if j < len(self.tokens)) != name:
                     continue
                 # "Tom Bright" and "tom bright" are the name; "will young people" is not.
-                if all(self.tokens[j].cased for j in run) or not all(map(_is_ordinary, name)):
+                if all(self.tokens[j].cased for j in run) or not all(map(is_ordinary, name)):
                     self.names.update(run)
 
     def _from_cues(self) -> set[str]:
@@ -509,7 +289,7 @@ class _NameFinder:
         for i, token in enumerate(self.tokens):
             if token.folded not in words or i in self.names:
                 continue
-            if not _is_ordinary(token.folded) or (
+            if not is_ordinary(token.folded) or (
                 token.cased and not token.initial and not self._month(i)
             ):
                 self.names.add(i)
@@ -547,7 +327,7 @@ class _NameFinder:
                 continue
             before = self.tokens[i - 1]
             title = before.folded in TITLES and (before.cased or not self.tokens[i].cased)
-            first_name = before.cased and not before.possessive and not _is_ordinary(before.folded)
+            first_name = before.cased and not before.possessive and not is_ordinary(before.folded)
             if title or first_name:
                 self.names.add(i - 1)
 
@@ -569,63 +349,6 @@ class _NameFinder:
         return spans
 
 
-def _phrases(text: str, phrases: Iterable[str]) -> Iterable[RedactionSpan]:
-    for phrase in phrases:
-        phrase = phrase.strip()
-        if not phrase:
-            continue
-        pattern = re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.IGNORECASE)
-        for match in pattern.finditer(text):
-            yield RedactionSpan(match.start(), match.end(), "manual")
-
-
-def find_spans(
-    text: str, *, names: Iterable[str] = (), phrases: Iterable[str] = ()
-) -> list[RedactionSpan]:
-    """Every redaction to make in ``text``, without overlaps, in text order."""
-    addresses = _addresses(text)
-    postcodes = [RedactionSpan(m.start(), m.end(), "postcode") for m in POSTCODE.finditer(text)]
-    candidates = [
-        *_phrases(text, phrases),
-        *(RedactionSpan(m.start(), m.end(), "email") for m in EMAIL.finditer(text)),
-        *addresses,
-        *_places(text, addresses, postcodes),
-        *postcodes,
-        *_phones(text),
-        *(RedactionSpan(a, b, "name") for a, b in _NameFinder(text, tuple(names)).find()),
-    ]
-    candidates.sort(key=lambda s: (PRIORITY.index(s.kind), s.start, -(s.end - s.start)))
-    chosen: list[RedactionSpan] = []
-    for span in candidates:
-        if all(span.end <= c.start or span.start >= c.end for c in chosen):
-            chosen.append(span)
-    return sorted(chosen, key=lambda s: s.start)
-
-
-def redact(text: str, *, names: Iterable[str] = (), phrases: Iterable[str] = ()) -> Redacted:
-    """Replace personal data in ``text`` by markers such as ``[phone]`` and ``[name]``.
-
-    ``names`` are the roster's names (pseudonyms, staff first and last names); ``phrases``
-    are what a harvester chose to redact by hand.
-    """
-    spans = find_spans(text, names=names, phrases=phrases)
-    parts, cursor = [], 0
-    for span in spans:
-        parts.append(text[cursor : span.start])
-        parts.append(span.marker)
-        cursor = span.end
-    parts.append(text[cursor:])
-    return Redacted(text="".join(parts), spans=tuple(spans))
-
-
-def segments(text: str, spans: Iterable[RedactionSpan]) -> list[tuple[str, str]]:
-    """The redacted text as (piece, kind) pairs, kind "" for kept words, for display."""
-    out, cursor = [], 0
-    for span in spans:
-        if span.start > cursor:
-            out.append((text[cursor : span.start], ""))
-        out.append((span.marker, span.kind))
-        cursor = span.end
-    if cursor < len(text):
-        out.append((text[cursor:], ""))
-    return out
+def name_spans(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the names are in ``text``, as (start, end) pairs in text order."""
+    return _NameFinder(text, names).find()
