@@ -1,159 +1,17 @@
-"""Writes of the harvest: automatic theming and every curation change, each undoable.
+"""Automatic theming and every change a harvester makes to themes, quotes and conclusions."""
 
-Every change runs through ``_curate``: it locks the event's ``EventHarvest`` row (so two
-harvesters' changes are applied one after the other), snapshots the harvest before and
-after, records a ``CurationChange`` for undo, bumps the version and, once committed,
-tells the other harvesters' pages to refresh.
-"""
+from collections.abc import Iterable
 
-import asyncio
-import logging
-from collections.abc import Callable, Iterable
-from typing import TypeVar
-
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
-from cafes.models import ChatMessage, Note
 from events.models import Event
 from harvest.errors import HarvestError
-from harvest.hooks import run_words_taken_back_hooks
-from harvest.models import (
-    CurationChange,
-    EventHarvest,
-    ManualRedaction,
-    Theme,
-    ThemeKind,
-    ThemeNote,
-    ThemeSource,
-)
+from harvest.models import EventHarvest, Theme, ThemeKind, ThemeNote, ThemeSource
 from harvest.selectors import Redactor, draft_themes, themable_groups
+from harvest.services.history import curate
 
-T = TypeVar("T")
-logger = logging.getLogger(__name__)
 MAX_QUOTES = 5
-THEME_FIELDS = [
-    "id",
-    "round_id",
-    "kind",
-    "title",
-    "summary",
-    "position",
-    "is_key",
-    "is_emerging",
-    "is_other",
-    "source",
-    "is_curated",
-]
-MEMBER_FIELDS = ["id", "theme_id", "note_id", "message_id", "is_quote", "is_duplicate", "position"]
-REDACTION_FIELDS = ["id", "note_id", "message_id", "phrase", "created_by_id"]
-
-
-def harvest_group(event_id: int) -> str:
-    """The channel-layer group of an event's curation workspace."""
-    return f"harvest-{event_id}"
-
-
-# --- history and locking ----------------------------------------------------------------
-
-
-def snapshot(*, event: Event) -> dict:
-    """The whole curated state of an event, as plain JSON, for undo."""
-    return {
-        "themes": list(Theme.objects.filter(event=event).order_by("id").values(*THEME_FIELDS)),
-        "members": list(
-            ThemeNote.objects.filter(theme__event=event).order_by("id").values(*MEMBER_FIELDS)
-        ),
-        "redactions": list(
-            ManualRedaction.objects.filter(event=event).order_by("id").values(*REDACTION_FIELDS)
-        ),
-        "conclusions": EventHarvest.objects.filter(event=event)
-        .values_list("conclusions", flat=True)
-        .first()
-        or "",
-    }
-
-
-def _restore(*, event: Event, state: EventHarvest, saved: dict) -> None:
-    notes = set(Note.objects.filter(event=event).values_list("id", flat=True))
-    messages = set(ChatMessage.objects.filter(event=event).values_list("id", flat=True))
-    ThemeNote.objects.filter(theme__event=event).delete()
-    Theme.objects.filter(event=event).exclude(id__in=[t["id"] for t in saved["themes"]]).delete()
-    for row in saved["themes"]:
-        Theme.objects.update_or_create(id=row["id"], defaults={**row, "event": event})
-    ThemeNote.objects.bulk_create(
-        ThemeNote(**row)
-        for row in saved["members"]
-        if (row["note_id"] in notes) or (row["message_id"] in messages)
-    )
-    ManualRedaction.objects.filter(event=event).delete()
-    ManualRedaction.objects.bulk_create(
-        ManualRedaction(event=event, **row)
-        for row in saved["redactions"]
-        if row["note_id"] in notes | {None} and row["message_id"] in messages | {None}
-    )
-    state.conclusions = saved["conclusions"]
-
-
-def _lock(event: Event) -> EventHarvest:
-    EventHarvest.objects.get_or_create(event=event)
-    return EventHarvest.objects.select_for_update().get(event=event)
-
-
-def _broadcast(event: Event, version: int, description: str, user) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass  # the usual case: a sync service in a thread of its own
-    else:
-        # Called from a thread that runs an event loop (a script or test driving a
-        # browser): pages still catch up when they next refresh, or by polling.
-        logger.warning("Harvest change %s of event %s not broadcast: event loop", version, event.id)
-        return
-    async_to_sync(layer.group_send)(
-        harvest_group(event.id),
-        {
-            "type": "harvest.changed",
-            "version": version,
-            "description": description,
-            "by": user.get_username() if user else "",
-        },
-    )
-
-
-def _curate(
-    *,
-    event: Event,
-    user: AbstractBaseUser | None,
-    action: str,
-    description: str,
-    change: Callable[[EventHarvest], T],
-) -> T:
-    with transaction.atomic():
-        state = _lock(event)
-        before = snapshot(event=event)
-        result = change(state)
-        state.version += 1
-        state.save()
-        CurationChange.objects.create(
-            event=event,
-            user=user if user and user.is_authenticated else None,
-            action=action,
-            description=description[:300],
-            before=before,
-            after=snapshot(event=event),
-            version=state.version,
-        )
-        version = state.version
-        transaction.on_commit(lambda: _broadcast(event, version, description, user))
-    return result
 
 
 def _fresh_theme(theme: Theme, *, event: Event | None = None) -> Theme:
@@ -267,7 +125,7 @@ def build_themes(
         return created
 
     what = "all themes" if replace_curated else "automatic themes"
-    return _curate(
+    return curate(
         event=event,
         user=user,
         action="build",
@@ -297,7 +155,7 @@ def rename_theme(*, theme: Theme, title: str, user: AbstractBaseUser | None) -> 
         _touch(fresh)
         return fresh
 
-    return _curate(
+    return curate(
         event=theme.event,
         user=user,
         action="rename",
@@ -317,7 +175,7 @@ def rewrite_summary(*, theme: Theme, summary: str, user: AbstractBaseUser | None
         _touch(fresh)
         return fresh
 
-    return _curate(
+    return curate(
         event=theme.event,
         user=user,
         action="summary",
@@ -346,7 +204,7 @@ def merge_themes(*, source: Theme, target: Theme, user: AbstractBaseUser | None)
         _renumber(_siblings(dst).order_by("is_other", "position", "id"))
         return dst
 
-    return _curate(
+    return curate(
         event=source.event,
         user=user,
         action="merge",
@@ -391,7 +249,7 @@ def split_theme(
         _renumber(rest)
         return new
 
-    return _curate(
+    return curate(
         event=theme.event,
         user=user,
         action="split",
@@ -427,7 +285,7 @@ def move_note(
         _touch(src, dst)
         return fresh
 
-    return _curate(
+    return curate(
         event=target.event,
         user=user,
         action="move",
@@ -451,7 +309,7 @@ def set_quote(*, member: ThemeNote, is_quote: bool, user: AbstractBaseUser | Non
         _touch(fresh.theme)
         return fresh
 
-    return _curate(
+    return curate(
         event=member.theme.event,
         user=user,
         action="quote",
@@ -483,7 +341,7 @@ def mark_theme(
         flags.append("key theme" if is_key else "not a key theme")
     if is_emerging is not None:
         flags.append("emerging idea" if is_emerging else "not an emerging idea")
-    return _curate(
+    return curate(
         event=theme.event,
         user=user,
         action="mark",
@@ -503,7 +361,7 @@ def reorder_theme(*, theme: Theme, position: int, user: AbstractBaseUser | None)
         _touch(fresh)
         return fresh
 
-    return _curate(
+    return curate(
         event=theme.event,
         user=user,
         action="reorder",
@@ -521,77 +379,10 @@ def write_conclusions(*, event: Event, text: str, user: AbstractBaseUser | None)
         state.conclusions = text
         return state
 
-    return _curate(
+    return curate(
         event=event,
         user=user,
         action="conclusions",
         description="Updated the conclusions",
         change=change,
     )
-
-
-def redact_phrase(
-    *,
-    event: Event,
-    phrase: str,
-    note: Note | None = None,
-    message: ChatMessage | None = None,
-    user: AbstractBaseUser | None,
-) -> ManualRedaction:
-    """Redact a phrase by hand: in one note or chat message, or everywhere in the event."""
-    phrase = " ".join(phrase.split())
-    if len(phrase) < 2:
-        raise HarvestError("Type the words to redact, at least two characters.")
-    if len(phrase) > 200:
-        raise HarvestError("Redact at most 200 characters at a time.")
-    for obj in (note, message):
-        if obj is not None and obj.event_id != event.id:
-            raise HarvestError("That note belongs to another event.")
-    if note is not None and phrase.casefold() not in note.text.casefold():
-        raise HarvestError("That phrase is not in the note; copy it exactly.")
-    if message is not None and phrase.casefold() not in message.text.casefold():
-        raise HarvestError("That phrase is not in the message; copy it exactly.")
-
-    def change(state: EventHarvest) -> ManualRedaction:
-        redaction = ManualRedaction(
-            event=event,
-            note=note,
-            message=message,
-            phrase=phrase,
-            created_by=user if user and user.is_authenticated else None,
-        )
-        redaction.full_clean()
-        redaction.save()
-        run_words_taken_back_hooks(event=event, reason="A harvester redacted words in it.")
-        return redaction
-
-    where = "in a note" if note or message else "everywhere"
-    return _curate(
-        event=event,
-        user=user,
-        action="redact",
-        description=f"Redacted a phrase {where}",
-        change=change,
-    )
-
-
-def undo_last_change(*, event: Event, user: AbstractBaseUser | None) -> CurationChange:
-    """Put the harvest back as it was before its latest change that is not yet undone."""
-    with transaction.atomic():
-        state = _lock(event)
-        last = (
-            CurationChange.objects.select_for_update()
-            .filter(event=event, undone_at__isnull=True)
-            .order_by("-id")
-            .first()
-        )
-        if last is None:
-            raise HarvestError("There is nothing to undo.")
-        _restore(event=event, state=state, saved=last.before)
-        state.version += 1
-        state.save()
-        last.undone_at = timezone.now()
-        last.save(update_fields=["undone_at"])
-        version, description = state.version, f"Undid: {last.description}"
-        transaction.on_commit(lambda: _broadcast(event, version, description, user))
-    return last

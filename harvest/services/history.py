@@ -1,0 +1,160 @@
+"""The history of curation and its lock: every change runs through ``curate``, which locks the
+event's ``EventHarvest`` row (so two harvesters' changes are applied one after the other),
+snapshots the harvest before and after, records a ``CurationChange`` for undo, bumps the
+version and, once committed, tells the other harvesters' pages to refresh."""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from cafes.models import ChatMessage, Note
+from events.models import Event
+from harvest.errors import HarvestError
+from harvest.models import CurationChange, EventHarvest, ManualRedaction, Theme, ThemeNote
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+THEME_FIELDS = [
+    "id",
+    "round_id",
+    "kind",
+    "title",
+    "summary",
+    "position",
+    "is_key",
+    "is_emerging",
+    "is_other",
+    "source",
+    "is_curated",
+]
+MEMBER_FIELDS = ["id", "theme_id", "note_id", "message_id", "is_quote", "is_duplicate", "position"]
+REDACTION_FIELDS = ["id", "note_id", "message_id", "phrase", "created_by_id"]
+
+
+def harvest_group(event_id: int) -> str:
+    """The channel-layer group of an event's curation workspace."""
+    return f"harvest-{event_id}"
+
+
+def snapshot(*, event: Event) -> dict:
+    """The whole curated state of an event, as plain JSON, for undo."""
+    return {
+        "themes": list(Theme.objects.filter(event=event).order_by("id").values(*THEME_FIELDS)),
+        "members": list(
+            ThemeNote.objects.filter(theme__event=event).order_by("id").values(*MEMBER_FIELDS)
+        ),
+        "redactions": list(
+            ManualRedaction.objects.filter(event=event).order_by("id").values(*REDACTION_FIELDS)
+        ),
+        "conclusions": EventHarvest.objects.filter(event=event)
+        .values_list("conclusions", flat=True)
+        .first()
+        or "",
+    }
+
+
+def _restore(*, event: Event, state: EventHarvest, saved: dict) -> None:
+    notes = set(Note.objects.filter(event=event).values_list("id", flat=True))
+    messages = set(ChatMessage.objects.filter(event=event).values_list("id", flat=True))
+    ThemeNote.objects.filter(theme__event=event).delete()
+    Theme.objects.filter(event=event).exclude(id__in=[t["id"] for t in saved["themes"]]).delete()
+    for row in saved["themes"]:
+        Theme.objects.update_or_create(id=row["id"], defaults={**row, "event": event})
+    ThemeNote.objects.bulk_create(
+        ThemeNote(**row)
+        for row in saved["members"]
+        if (row["note_id"] in notes) or (row["message_id"] in messages)
+    )
+    ManualRedaction.objects.filter(event=event).delete()
+    ManualRedaction.objects.bulk_create(
+        ManualRedaction(event=event, **row)
+        for row in saved["redactions"]
+        if row["note_id"] in notes | {None} and row["message_id"] in messages | {None}
+    )
+    state.conclusions = saved["conclusions"]
+
+
+def _lock(event: Event) -> EventHarvest:
+    EventHarvest.objects.get_or_create(event=event)
+    return EventHarvest.objects.select_for_update().get(event=event)
+
+
+def _broadcast(event: Event, version: int, description: str, user) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass  # the usual case: a sync service in a thread of its own
+    else:
+        # Called from a thread that runs an event loop (a script or test driving a
+        # browser): pages still catch up when they next refresh, or by polling.
+        logger.warning("Harvest change %s of event %s not broadcast: event loop", version, event.id)
+        return
+    async_to_sync(layer.group_send)(
+        harvest_group(event.id),
+        {
+            "type": "harvest.changed",
+            "version": version,
+            "description": description,
+            "by": user.get_username() if user else "",
+        },
+    )
+
+
+def curate(
+    *,
+    event: Event,
+    user: AbstractBaseUser | None,
+    action: str,
+    description: str,
+    change: Callable[[EventHarvest], T],
+) -> T:
+    with transaction.atomic():
+        state = _lock(event)
+        before = snapshot(event=event)
+        result = change(state)
+        state.version += 1
+        state.save()
+        CurationChange.objects.create(
+            event=event,
+            user=user if user and user.is_authenticated else None,
+            action=action,
+            description=description[:300],
+            before=before,
+            after=snapshot(event=event),
+            version=state.version,
+        )
+        version = state.version
+        transaction.on_commit(lambda: _broadcast(event, version, description, user))
+    return result
+
+
+def undo_last_change(*, event: Event, user: AbstractBaseUser | None) -> CurationChange:
+    """Put the harvest back as it was before its latest change that is not yet undone."""
+    with transaction.atomic():
+        state = _lock(event)
+        last = (
+            CurationChange.objects.select_for_update()
+            .filter(event=event, undone_at__isnull=True)
+            .order_by("-id")
+            .first()
+        )
+        if last is None:
+            raise HarvestError("There is nothing to undo.")
+        _restore(event=event, state=state, saved=last.before)
+        state.version += 1
+        state.save()
+        last.undone_at = timezone.now()
+        last.save(update_fields=["undone_at"])
+        version, description = state.version, f"Undid: {last.description}"
+        transaction.on_commit(lambda: _broadcast(event, version, description, user))
+    return last
