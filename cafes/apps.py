@@ -5,7 +5,11 @@ class CafesConfig(AppConfig):
     name = "cafes"
 
     def ready(self) -> None:
-        from cafes import services
+        import logging
+
+        from cafes import layer_health, services
         from events import hooks
 
         hooks.on_participant_withdrawn(services.take_back_words)
+        # channels-redis logs a traceback a second while Redis is away: one line instead.
+        logging.getLogger("channels_redis.pubsub").addFilter(layer_health.QuietReceiveLoop())

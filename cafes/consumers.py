@@ -19,14 +19,14 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from cafes import selectors, services
+from cafes import layer_health, presence, selectors, services
 from cafes.checks import check_client_id
 from cafes.errors import CafeError
 from cafes.groups import group_name
-from cafes.models import LiveUpdate
+from cafes.models import LiveUpdate, Table
 from cafes.news import RESYNC_KINDS, newest_for_table
-from cafes.permissions import can_watch
-from cafes.staff_feed import StaffFeed
+from cafes.overview import OverviewFeed
+from cafes.permissions import can_read_table, can_watch
 from events.models import Event
 
 MAX_FRAME_BYTES = 8 * 1024
@@ -150,40 +150,42 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         limit = getattr(settings, "CAFES_RATE_LIMIT", {"burst": 20, "per_second": 5})
         self.bucket = TokenBucket(burst=limit["burst"], rate=limit["per_second"])
         self.sent_upto: int | None = None
-        self.focus_table: int | None = None
+        # The cursor of the last ``state`` sent: an overview read before it is left out.
+        self.state_cursor: int | None = None
+        # The one table this socket follows (a participant's seat; the table a staff
+        # screen opened), and whether its viewer may read it (a staff-free table).
         self.table_id: int | None = None
+        self.table_open = True
         self.groups_joined: set[str] = set()
         self.heard_at = time.monotonic()
-        # Catching up, a fresh state and taking the staff feed never interleave.
+        # Catching up, a fresh state and sending the overview never interleave.
         self.sync_lock = asyncio.Lock()
-        self.staff_feed: StaffFeed | None = None
-        self.staff_feed_waiting = False
-        self.staff_task: asyncio.Task | None = None
+        # A console (a staff screen following no table) takes the tables' overview.
+        self.overview: OverviewFeed | None = None
+        self.overview_frames: list[tuple[int, str]] = []
+        self.overview_task: asyncio.Task | None = None
         self.heartbeat: asyncio.Task | None = None
         self.writes: asyncio.Queue[dict] = asyncio.Queue()
         await self.accept()
         self.writer = asyncio.create_task(self._run_writes())
         self.watchdog = asyncio.create_task(self._watch_heartbeat())
         await self._join(group_name("event", self.viewer.event.pk))
-        if can_watch(self.viewer):
-            await self._join(group_name("staff", self.viewer.event.pk))
         await in_db_thread(services.mark_present)(
             viewer=self.viewer, channel_name=self.channel_name
         )
         self.present_at = time.monotonic()
         # Joining the table's group announces who is there, this person now included.
+        # (A staff screen says in its ``hello`` which table it follows, if any.)
         await self._follow_table(await in_db_thread(self._seat_table)())
-        if can_watch(self.viewer):
-            # Last, so a connect that fails before here leaves no listener behind (no news
-            # is taken before the hello anyway: ``sent_upto`` is still unset).
-            self.staff_feed = StaffFeed.join(self.viewer, self, self._staff_feed_read)
+        layer_health.opened(self)
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "viewer", None) is None:
             return
-        if getattr(self, "staff_feed", None) is not None:
-            self.staff_feed.leave(self)
-        tasks = ("watchdog", "staff_task", "heartbeat", "writer")
+        layer_health.closed(self)
+        if getattr(self, "overview", None) is not None:
+            self.overview.leave(self)
+        tasks = ("watchdog", "overview_task", "heartbeat", "writer")
         for task in (getattr(self, name, None) for name in tasks):
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
@@ -198,7 +200,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
 
     async def _leave(self) -> None:
         await in_db_thread(services.mark_absent)(channel_name=self.channel_name)
-        await self._announce_presence(self.table_id or self.focus_table)
+        await self._announce_presence(self.table_id)
         for group in list(self.groups_joined):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -268,20 +270,38 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             if time.monotonic() - self.present_at >= PRESENCE_REFRESH_SECONDS:
                 await self._refresh_presence()
             # A restarted Redis has forgotten every group: joining again is idempotent.
-            for group in list(self.groups_joined):
-                await self.channel_layer.group_add(group, self.channel_name)
+            rejoined = await self._rejoin_groups()
             # The channel layer may have dropped a doorbell (past its capacity or expiry, or
             # while Redis restarted): each heartbeat also looks in the database, so a lost
             # doorbell costs at most one heartbeat interval.
-            if self.staff_feed is not None:
-                self.staff_feed.ring()  # one read for every staff screen of this process
-            elif await self._may_have_missed_news():
+            if self.overview is not None:
+                self.overview.refresh()  # one read for every console of this process
+            if await self._may_have_missed_news():
                 await self._catch_up()
+            if rejoined and layer_health.needs_resync(self):
+                layer_health.resynced(self)  # caught up just above, if it was behind
         except DatabaseError:
             logger.warning("Database unavailable for a heartbeat", exc_info=True)
-        except Exception:
+        except Exception as error:
             # The next ping tries again; nothing is lost (the database has every update).
-            logger.exception("A heartbeat failed")
+            if layer_health.is_outage(error):
+                layer_health.lost(error)
+            else:
+                logger.exception("A heartbeat failed")
+
+    async def _rejoin_groups(self) -> bool:
+        """Join this socket's groups again; ``False`` if the channel layer is away (the
+        next heartbeat tries again; the outage is logged once: ``layer_health``)."""
+        try:
+            for group in list(self.groups_joined):
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception as error:
+            if not layer_health.is_outage(error):
+                raise
+            layer_health.lost(error)
+            return False
+        layer_health.reached()
+        return True
 
     async def _refresh_presence(self) -> None:
         # Kept apart (and shielded) so a disconnect can wait for it: a refresh landing after
@@ -293,9 +313,9 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         self.present_at = time.monotonic()
 
     async def _may_have_missed_news(self) -> bool:
-        """Whether a participant's table or the event has news past their cursor (one cheap
+        """Whether the followed table or the event has news past the cursor (one cheap
         look: ``news``)."""
-        if self.sent_upto is None or self.viewer.participant is None:
+        if self.sent_upto is None:
             return True
         newest = await in_db_thread(newest_for_table)(
             event_id=self.viewer.event.pk, table_id=self.table_id
@@ -350,14 +370,21 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
     async def _hello_locked(self, frame: dict) -> None:
         last = frame.get("last_update_id")
         table = frame.get("table_id")
-        if table is not None and (not isinstance(table, int) or not can_watch(self.viewer)):
+        if table is not None and (
+            isinstance(table, bool) or not isinstance(table, int) or not can_watch(self.viewer)
+        ):
             await self._error("forbidden", "Only staff can choose which table to watch.", frame)
             return
-        if table is not None and table != self.focus_table:
-            # A host opening their table's page: the people there see them arrive.
-            self.focus_table = table
-            await self._announce_presence(table)
-        if last is None:
+        switched = False
+        if can_watch(self.viewer):
+            readable = None if table is None else await in_db_thread(self._may_read)(table)
+            if table is not None and readable is None:
+                await self._error("not_found", "There is no such table at this event.", frame)
+                return
+            switched = await self._watch(table)
+            self.table_open = bool(readable)
+        if last is None or (switched and self.sent_upto is not None):
+            # A screen that switched tables gets that table's view afresh.
             await self._send_state_locked()
         elif isinstance(last, bool) or not isinstance(last, int) or last < 0:
             await self._error("malformed", "last_update_id must be a whole number.", frame)
@@ -383,18 +410,11 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             logger.warning("Database unavailable while catching up", exc_info=True)
 
     async def _news(self, message: dict) -> None:
-        if self.staff_feed is not None:
-            if message.get("kind") == "table.privacy":
-                # Who may read a table changed (staff may not read that news itself): what
-                # the feed holds may be out of date, and this screen redraws.
-                self.staff_feed.forget()
-                await self._send_state()
-            self.staff_feed.ring()
-            return
         frame = message.get("frame")
         async with self.sync_lock:
             if (
                 frame is not None
+                and self.table_open
                 and message.get("prev") == self.sent_upto
                 and frame["kind"] not in RESYNC_KINDS
                 and frame["table"] == self.table_id
@@ -406,39 +426,34 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
                 return
             await self._catch_up_locked()
 
-    def _staff_feed_read(self) -> None:
-        """The event's staff feed has read what is new. This socket takes its part on its
-        own task, so a screen slow to take frames holds up no other."""
-        self.staff_feed_waiting = True
-        if self.staff_task is None or self.staff_task.done():
-            self.staff_task = asyncio.create_task(self._take_staff_feed())
+    async def live_tables(self, message: dict) -> None:
+        """Tables' summaries changed: the console's overview reads them with the others."""
+        if self.overview is not None:
+            for table_id in message["tables"]:
+                self.overview.changed_table(table_id)
 
-    async def _take_staff_feed(self) -> None:
-        while self.staff_feed_waiting:
-            self.staff_feed_waiting = False
+    def _overview_ready(self, upto: int, text: str) -> None:
+        """The event's overview has a frame. This socket sends it on its own task, so a
+        screen slow to take frames holds up no other."""
+        self.overview_frames.append((upto, text))
+        if self.overview_task is None or self.overview_task.done():
+            self.overview_task = asyncio.create_task(self._send_overview())
+
+    async def _send_overview(self) -> None:
+        while self.overview_frames:
+            upto, text = self.overview_frames.pop(0)
             try:
                 async with self.sync_lock:
-                    await self._take_staff_feed_locked()
-            except DatabaseError:
-                logger.warning("Database unavailable while catching up", exc_info=True)
-                return  # the next doorbell or heartbeat tries again from the same cursor
+                    if self.state_cursor is not None and upto >= self.state_cursor:
+                        await self.send(text_data=text)
             except Exception as error:
-                if type(error).__name__ != "ClientDisconnected":  # a closing screen: nothing lost
-                    logger.exception("A staff screen could not take the feed")
+                if type(error).__name__ != "ClientDisconnected":  # a closing screen
+                    logger.exception("A console could not take the overview")
                 return
-
-    async def _take_staff_feed_locked(self) -> None:
-        if self.sent_upto is None:
-            return
-        updates = self.staff_feed.after(self.sent_upto)
-        if updates is None or not await self._send_updates_locked(updates):
-            # Behind what the feed holds (or a fresh state was needed): from the database.
-            await self._catch_up_locked()
-            self.staff_feed.start_at(self.sent_upto)
 
     async def live_presence(self, message: dict) -> None:
         frame = message["frame"]
-        if can_watch(self.viewer) or frame["table"] == self.table_id:
+        if frame["table"] == self.table_id:
             await self.send_json(frame)
 
     async def _catch_up(self) -> None:
@@ -455,6 +470,8 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             )
             # After a fresh state, go on from its cursor.
             if await self._send_updates_locked(updates) and len(updates) < REPLAY_LIMIT:
+                if layer_health.needs_resync(self):
+                    layer_health.resynced(self)  # what the layer lost in an outage is sent
                 return
 
     async def _send_updates_locked(self, updates: list[LiveUpdate]) -> bool:
@@ -490,11 +507,12 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         if self.viewer.participant is not None and self.table_id is None:
             await self._follow_table(await in_db_thread(self._seat_table)())
         state = await in_db_thread(selectors.live_state)(
-            viewer=self.viewer, table_id=self.focus_table
+            viewer=self.viewer, table_id=None if self.viewer.participant else self.table_id
         )
-        self.sent_upto = state["cursor"]
-        if self.staff_feed is not None:
-            self.staff_feed.start_at(self.sent_upto)
+        self.sent_upto = self.state_cursor = state["cursor"]
+        if self.viewer.participant is None and self.table_id is not None:
+            # A staff-free table's news is not for this screen until its group shares it.
+            self.table_open = state["table"] is not None
         await self.send_json(state)
         if self.viewer.participant is not None:
             seated_at = state["table"]["id"] if state["table"] else None
@@ -506,15 +524,33 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
 
     # --- helpers -------------------------------------------------------------------------
 
+    async def _watch(self, table_id: int | None) -> bool:
+        """A staff screen chooses what it follows: one table (a host's page, or a table a
+        facilitator opened), like a seat there; or, with none, the console's overview of
+        every table. ``True`` if that changed."""
+        event_id = self.viewer.event.pk
+        if table_id is None and self.overview is None:
+            await self._join(group_name("staff", event_id))
+            self.overview = OverviewFeed.join(self.viewer.event, self, self._overview_ready)
+        elif table_id is not None and self.overview is not None:
+            self.overview.leave(self)
+            self.overview = None
+            self.overview_frames.clear()
+            await self._leave_group(group_name("staff", event_id))
+        switched = table_id != self.table_id
+        await self._follow_table(table_id)
+        return switched
+
     async def _follow_table(self, table_id: int | None) -> None:
-        """Listen to the participant's table, and stop listening to the one they left."""
-        if self.viewer.participant is None or table_id == self.table_id:
+        """Listen to the followed table, and stop listening to the one left. People at a
+        table see who joins them, a host opening its page included."""
+        if table_id == self.table_id:
             return
         old = self.table_id
         if old is not None:
-            self.groups_joined.discard(group_name("table", old))
-            await self.channel_layer.group_discard(group_name("table", old), self.channel_name)
+            await self._leave_group(group_name("table", old))
         self.table_id = table_id
+        self.table_open = self.viewer.participant is not None
         if table_id is not None:
             await self._join(group_name("table", table_id))
         await self._announce_presence(old)
@@ -522,18 +558,26 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
 
     async def _join(self, group: str) -> None:
         self.groups_joined.add(group)
-        await self.channel_layer.group_add(group, self.channel_name)
+        await self._layer(self.channel_layer.group_add(group, self.channel_name))
+
+    async def _leave_group(self, group: str) -> None:
+        self.groups_joined.discard(group)
+        await self._layer(self.channel_layer.group_discard(group, self.channel_name))
+
+    async def _layer(self, operation) -> None:
+        """Run a channel-layer operation; while the layer is away, carry on without it (the
+        heartbeat joins again and catches up from the database)."""
+        try:
+            await operation
+        except Exception as error:
+            if not layer_health.is_outage(error):
+                raise
+            layer_health.lost(error)
 
     async def _announce_presence(self, table_id: int | None) -> None:
-        if table_id is None:
-            return
-        frame = await in_db_thread(selectors.presence_frame)(
-            event=self.viewer.event, table_id=table_id
-        )
-        if frame is None:
-            return
-        for group in (group_name("table", table_id), group_name("staff", self.viewer.event.pk)):
-            await self.channel_layer.group_send(group, {"type": "live.presence", "frame": frame})
+        """The people at ``table_id`` changed: its sockets and the consoles hear it soon,
+        with the other arrivals of the moment (``cafes/presence.py``)."""
+        presence.announce(self.viewer.event, table_id)
 
     async def _error(self, code: str, message: str, frame: dict | None = None) -> None:
         client_id = frame.get("client_id") if isinstance(frame, dict) else None
@@ -558,6 +602,12 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             return None
         seat = services.seat_newcomer(participant=self.viewer.participant)
         return seat.table_id if seat else None
+
+    def _may_read(self, table_id: int) -> bool | None:
+        """Whether this staff viewer may read the table's notes; ``None``: no such table
+        at this event."""
+        table = Table.objects.filter(event=self.viewer.event, pk=table_id).first()
+        return None if table is None else can_read_table(self.viewer, table)
 
     def _newest_id(self) -> int:
         last = LiveUpdate.objects.filter(event=self.viewer.event).order_by("-pk").first()

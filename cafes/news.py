@@ -6,8 +6,8 @@ also carries the update's frame and ``prev``, the id of the update those seats s
 before it (computed under the table's lock, so exact: ``cafes/ordering.py``): a socket
 whose cursor is exactly ``prev`` sends the frame on as it is, with no database read; any
 other socket (a gap: a lost, late or reordered doorbell) reads what it may see from the
-database. Staff sockets, who see every table, always read from the database, in batches
-shared by all the staff sockets of a server process (``cafes/staff_feed.py``).
+database. The consoles, which show every table, hear only which table changed and read
+a summary of the changed tables at a bounded rate (``cafes/overview.py``).
 So a lost or reordered message can still never lose or duplicate anything (the database is
 the source of truth), and the common case costs one write per note instead of one read per
 seat (docs/benchmarks.md).
@@ -20,7 +20,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
-from cafes import rows
+from cafes import layer_health, rows
 from cafes.groups import group_name
 from cafes.models import LiveUpdate, Table
 from events.models import Event
@@ -108,12 +108,6 @@ def newest_for_table(*, event_id: int, table_id: int | None, below: int = NEWEST
     return max(at_table or 0, of_event or 0) or None
 
 
-def groups_for(*, event_id: int, table_id: int | None) -> list[str]:
-    if table_id is None:
-        return [group_name("event", event_id)]
-    return [group_name("table", table_id), group_name("staff", event_id)]
-
-
 def ring(
     *,
     event_id: int,
@@ -124,18 +118,23 @@ def ring(
 ) -> None:
     """Tell every socket that may see update ``id`` about it (runs after commit).
 
-    Only the table's seats get the frame itself; staff sockets are told to catch up from
-    the database, which also leaves out what a staff-free table has not shared."""
-    if table_id is None or frame is None:
-        send(groups_for(event_id=event_id, table_id=table_id), {"type": "live.news", "id": id})
+    The event's own news rings every socket of the event. A table's news goes, frame and
+    all, to the sockets following that table (its seats, and a host or facilitator who has
+    it open); the consoles hear only that the table changed (``cafes/overview.py``), which
+    tells them nothing a staff-free table has not shared."""
+    if table_id is None:
+        send([group_name("event", event_id)], {"type": "live.news", "id": id})
         return
-    send(
-        [group_name("table", table_id)],
-        {"type": "live.news", "id": id, "prev": prev, "frame": frame},
-    )
-    # Staff hear only the id and kind: a change of who may read the table (``table.privacy``)
-    # is news they may not read, but their screens must redraw (``cafes/staff_feed.py``).
-    send([group_name("staff", event_id)], {"type": "live.news", "id": id, "kind": frame["kind"]})
+    message = {"type": "live.news", "id": id, "prev": prev}
+    if frame is not None:
+        message["frame"] = frame
+    send([group_name("table", table_id)], message)
+    table_changed(event_id=event_id, table_id=table_id)
+
+
+def table_changed(*, event_id: int, table_id: int) -> None:
+    """Tell the event's consoles that a table's summary changed (``cafes/overview.py``)."""
+    send([group_name("staff", event_id)], {"type": "live.tables", "tables": [table_id]})
 
 
 def send(groups: list[str], message: dict) -> None:
@@ -143,7 +142,12 @@ def send(groups: list[str], message: dict) -> None:
     for group in groups:
         try:
             async_to_sync(layer.group_send)(group, message)
-        except Exception:
+        except Exception as error:
             # The write is committed; sockets catch up from the database on their next news
             # or reconnect, so a broken channel layer must not fail the user's action.
-            logger.exception("Could not send live news to %s", group)
+            if layer_health.is_outage(error):
+                layer_health.lost(error)  # one warning per outage, not one per note
+            else:
+                logger.exception("Could not send live news to %s", group)
+        else:
+            layer_health.reached()

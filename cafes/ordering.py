@@ -10,14 +10,13 @@ Writes lock rows so that this holds, in two sizes:
 * An **event write** (rounds, seating, the phase, broadcasts, chat, moderation…) locks the
   café row outright, so it waits for every table write in flight and stops new ones.
 
-A participant sees their own table's news and the event's. Both kinds commit in id order,
-so a participant's socket reads past its cursor without any lock. Staff see every table,
-whose writes commit side by side: before reading past their cursor they take the café row
-for a moment, which waits out the table writes in flight, and read only up to the newest
-id at that moment (``settled_upto``).
+Every socket follows the event's news and at most one table: a participant their seat, a
+host or facilitator the table they opened. Both kinds commit in id order, so every socket
+reads past its cursor without any lock, and no reader ever takes the café row outright.
+(The console's overview of all the tables is a snapshot, not a log: ``cafes/overview.py``.)
 
-The doorbell's ``prev`` (``cafes/news.py``) is exact for a table's seats for the same
-reason; staff sockets get no ``prev`` and read from the database (``cafes/staff_feed.py``).
+The doorbell's ``prev`` (``cafes/news.py``) is exact for a table's sockets for the same
+reason.
 
 SQLite runs one write transaction at a time, so ids commit in order there without locks:
 ``select_for_update`` is a no-op on it and the shared lock is skipped.
@@ -26,11 +25,10 @@ Lock order, everywhere: the café row, then a table row (never the reverse), so 
 writes, readers and event writes cannot deadlock.
 """
 
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import connection
 
 from cafes.errors import CafeError
-from cafes.models import Cafe, LiveUpdate, Round, Table
+from cafes.models import Cafe, Round, Table
 from events.models import Event, Participant
 
 NOT_STARTED = "The café has not started yet."
@@ -102,13 +100,3 @@ def share_table(table_id: int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM cafes_table WHERE id = %s FOR SHARE", [table_id])
-
-
-def settled_upto(event: Event) -> int:
-    """The newest update id below which every write of the event has committed.
-
-    Staff read only up to it. Taking the café row waits for the table writes in flight
-    (which share it); once it is released, every later write gets a higher id."""
-    with transaction.atomic():
-        Cafe.objects.select_for_update().filter(event=event).values_list("pk").first()
-        return LiveUpdate.objects.filter(event=event).aggregate(last=Max("pk"))["last"] or 0

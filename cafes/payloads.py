@@ -102,12 +102,15 @@ def read_back_payload(read_back: ReadBack | None) -> dict | None:
 
 
 def table_summary(table: Table, notes: dict | None) -> dict:
-    """A table as the facilitator console shows it: who sits there, how busy it is
-    (``notes``: the count and newest ``created_at`` of its notes this round, if any)."""
+    """A table as the facilitator console shows it: who hosts it and how busy it is
+    (``notes``: the count, count by kind, newest id and ``created_at`` of its visible notes
+    this round, if any)."""
     return {
         "id": table.pk,
         "label": table.label,
         "host": table.host.get_username() if table.host_id else "",
         "note_count": notes["count"] if notes else 0,
+        "kinds": dict(notes["kinds"]) if notes else {},
+        "last_note_id": notes["last_id"] if notes else None,
         "last_note_at": _when(notes["last"]) if notes else None,
     }

@@ -5,6 +5,7 @@ Other apps (harvest, reports) read notes, chat, priorities and answers only thro
 hidden, merged or withdrawn notes.
 """
 
+from collections.abc import Collection
 from datetime import timedelta
 
 from django.db import connection, transaction
@@ -103,18 +104,22 @@ def _seat_in(cafe: Cafe | None, participant: Participant | None) -> Seat | None:
 
 
 def updates_after(*, viewer: Viewer, after: int, table_id: int | None, limit: int = 200):
-    """The live updates this viewer may see with an id above ``after``, oldest first.
+    """The live updates this socket may see with an id above ``after``, oldest first.
 
-    Staff see every update of the event; a participant sees the event's own news and that
-    of the table they sit at (``table_id``). Staff, who see every table, read only up to
-    the id below which every write has committed (``cafes.ordering``).
+    Every socket follows the event's own news and at most one table (``table_id``): a
+    participant's seat, or the table a host or facilitator has open. Both kinds commit in id
+    order (``cafes.ordering``), so this reads past the cursor without any lock. Staff read a
+    staff-free table's news only once its group has shared it; that who may read the table
+    changed (``table.privacy``, which carries no words) they are always told.
     """
     updates = LiveUpdate.objects.filter(event=viewer.event, pk__gt=after)
-    if not can_watch(viewer):
-        updates = updates.filter(Q(table__isnull=True) | Q(table_id=table_id))
+    if table_id is None:
+        updates = updates.filter(table__isnull=True)
     else:
-        updates = updates.filter(Q(table__isnull=True) | SHARED_WITH_STAFF)
-        updates = updates.filter(pk__lte=ordering.settled_upto(viewer.event))
+        at_table = Q(table_id=table_id)
+        if can_watch(viewer):
+            at_table &= SHARED_WITH_STAFF | Q(kind="table.privacy")
+        updates = updates.filter(Q(table__isnull=True) | at_table)
     return list(updates.order_by("pk")[:limit])
 
 
@@ -131,20 +136,23 @@ SELECT s.table_id, s.participant_id, p.pseudonym, p.role_code,
   EXISTS (SELECT 1 FROM cafes_presence pr
     WHERE pr.participant_id = s.participant_id AND pr.seen_at >= %s)
 FROM cafes_seat s JOIN events_participant p ON p.id = s.participant_id
-WHERE s.round_id = %s {at_table}
+WHERE s.round_id = %s {at_tables}
 ORDER BY s.id
 """
 
 
-def _seated(round_id: int, table_id: int | None = None) -> dict[int, list[dict]]:
-    """The people seated in a round, by table (only ``table_id``'s when given)."""
+def _seated(round_id: int, table_ids: Collection[int] | None = None) -> dict[int, list[dict]]:
+    """The people seated in a round, by table (only at ``table_ids`` when given)."""
     params: list = [timezone.now() - PRESENCE_TIMEOUT, round_id]
-    at_table = ""
-    if table_id is not None:
-        at_table = "AND s.table_id = %s"
-        params.append(table_id)
+    at_tables = ""
+    if table_ids is not None:
+        if not table_ids:
+            return {}
+        # One placeholder per id (never the ids themselves in the SQL text).
+        at_tables = f"AND s.table_id IN ({', '.join(['%s'] * len(table_ids))})"
+        params.extend(int(pk) for pk in table_ids)
     with connection.cursor() as cursor:
-        cursor.execute(SEATED_SQL.format(at_table=at_table), params)
+        cursor.execute(SEATED_SQL.format(at_tables=at_tables), params)
         rows = cursor.fetchall()
     seated: dict[int, list[dict]] = {}
     for table, participant_id, pseudonym, role_code, hosting, present in rows:
@@ -186,18 +194,27 @@ def _people(table: Table, seated: list[dict], hosts_present: set[int]) -> list[d
 
 def table_people(*, table: Table, round_id: int | None) -> list[dict]:
     """The people at a table in a round, hosts first, with whether they are connected."""
-    seated = _seated(round_id, table.pk).get(table.pk, []) if round_id is not None else []
+    seated = _seated(round_id, [table.pk]).get(table.pk, []) if round_id is not None else []
     return _people(table, seated, _hosts_present([table]))
 
 
-def presence_frame(*, event: Event, table_id: int) -> dict | None:
-    """Who is at one table right now (sent when someone connects or leaves)."""
-    table = Table.objects.select_related("host").filter(event=event, pk=table_id).first()
-    if table is None:
-        return None
+def presence_frames(*, event: Event, table_ids: Collection[int]) -> list[dict]:
+    """Who is at each of these tables right now (sent when people connect or leave), in the
+    same four queries for one table or many."""
+    tables = list(Table.objects.select_related("host").filter(event=event, pk__in=table_ids))
+    if not tables:
+        return []
     round_id = Cafe.objects.filter(event=event).values_list("current_round_id", flat=True).first()
-    people = table_people(table=table, round_id=round_id)
-    return {"type": "presence", "table": table_id, "people": people}
+    seated = _seated(round_id, [t.pk for t in tables]) if round_id is not None else {}
+    hosts_present = _hosts_present(tables)
+    return [
+        {
+            "type": "presence",
+            "table": table.pk,
+            "people": _people(table, seated.get(table.pk, []), hosts_present),
+        }
+        for table in tables
+    ]
 
 
 def _notes_in(round_: Round, *, moderator: bool) -> QuerySet[Note]:
@@ -242,8 +259,14 @@ def _read_back(table: Table, round_: Round, rounds: list[Round]) -> dict | None:
 
 
 def _priorities_in(round_: Round) -> QuerySet[Priority]:
+    return _priorities_in_round(round_.pk)
+
+
+def _priorities_in_round(round_id: int) -> QuerySet[Priority]:
     """The round's priorities with what their payloads need (votes in one more query)."""
-    return Priority.objects.filter(round=round_).select_related("round").prefetch_related("votes")
+    return (
+        Priority.objects.filter(round_id=round_id).select_related("round").prefetch_related("votes")
+    )
 
 
 def _priorities(table: Table, round_: Round) -> list[dict]:
@@ -276,36 +299,63 @@ def _questions(viewer: Viewer) -> list[dict]:
     return [{"id": q.pk, "text": q.text, "answer": answers.get(q.pk, "")} for q in questions]
 
 
-def _console_tables(event: Event, round_: Round | None) -> list[dict]:
-    """Every table as the facilitator console shows it, read in a handful of queries
-    whatever the number of tables (a 1,000-person event has 250)."""
-    tables = list(Table.objects.filter(event=event).select_related("host"))
-    seated = _seated(round_.pk) if round_ is not None else {}
+def _console_tables(
+    event: Event, round_id: int | None, table_ids: Collection[int] | None = None
+) -> list[dict]:
+    """Tables as the facilitator console shows them (all, or only ``table_ids``): who sits
+    there, how many notes of each kind this round, the newest, and the priorities. Read in
+    the same handful of queries whatever the number of tables (a 1,000-person event has
+    250); the notes themselves are read only by a screen that opens the table."""
+    tables = Table.objects.filter(event=event).select_related("host").order_by("number", "pk")
+    if table_ids is not None:
+        tables = tables.filter(pk__in=list(table_ids))
+    tables = list(tables)
+    seated = _seated(round_id, [t.pk for t in tables]) if round_id is not None else {}
     hosts_present = _hosts_present(tables)
-    counts, notes, priorities = {}, {}, {}
-    if round_ is not None:
-        readable = [t.pk for t in tables if not t.closed_to_staff]
-        in_round = Note.objects.filter(round=round_, table_id__in=readable)
-        counts = {
-            row["table_id"]: row
-            for row in in_round.order_by()
-            .values("table_id")
-            .annotate(count=Count("id"), last=Max("created_at"))
-        }
-        for note in _notes_in(round_, moderator=True).filter(table_id__in=readable):
-            notes.setdefault(note.table_id, []).append(note_payload(note))
-        for priority in _priorities_in(round_).filter(table_id__in=readable):
+    counts: dict[int, dict] = {}
+    priorities: dict[int, list[dict]] = {}
+    readable = [t.pk for t in tables if not t.closed_to_staff]
+    if round_id is not None and readable:
+        visible = Note.objects.filter(
+            round_id=round_id, table_id__in=readable, status=NoteStatus.VISIBLE
+        )
+        for row in (
+            visible.order_by()
+            .values("table_id", "kind")
+            .annotate(count=Count("id"), last=Max("created_at"), last_id=Max("id"))
+        ):
+            table = counts.setdefault(
+                row["table_id"], {"count": 0, "last": None, "last_id": None, "kinds": {}}
+            )
+            table["count"] += row["count"]
+            table["kinds"][row["kind"]] = row["count"]
+            if table["last_id"] is None or row["last_id"] > table["last_id"]:
+                table["last"], table["last_id"] = row["last"], row["last_id"]
+        in_round = _priorities_in_round(round_id).filter(table_id__in=readable)
+        for priority in in_round:
             priorities.setdefault(priority.table_id, []).append(priority_payload(priority))
     return [
         {
             **table_summary(table, counts.get(table.pk)),
             "people": _people(table, seated.get(table.pk, []), hosts_present),
             "priorities": priorities.get(table.pk, []),
-            "notes": notes.get(table.pk, []),
             "staff_free": table.closed_to_staff,
         }
         for table in tables
     ]
+
+
+def console_overview(*, event: Event, table_ids: Collection[int] | None = None) -> dict:
+    """The ``overview`` frame: the console's view of the tables that changed (all of them
+    when ``table_ids`` is ``None``), with ``upto``, the newest update id when it was read. A
+    screen whose state is newer than ``upto`` leaves it out (the state already shows more)."""
+    upto = LiveUpdate.objects.filter(event=event).aggregate(last=Max("pk"))["last"] or 0
+    round_id = Cafe.objects.filter(event=event).values_list("current_round_id", flat=True).first()
+    return {
+        "type": "overview",
+        "upto": upto,
+        "tables": _console_tables(event, round_id, table_ids),
+    }
 
 
 def live_state(*, viewer: Viewer, table_id: int | None = None) -> dict:
@@ -313,19 +363,21 @@ def live_state(*, viewer: Viewer, table_id: int | None = None) -> dict:
 
     Read under the locks of ``cafes.ordering``, so no update this viewer may see can commit
     between reading the cursor and reading the rows: replaying from the cursor neither
-    misses nor repeats anything. A participant shares the café row and their table's row
-    (many read at once; only their table's and the event's writers wait); staff, who see
-    every table, hold the café row for the read, which waits out every table write.
+    misses nor repeats anything. Everyone shares the café row (so the event's writers wait)
+    and the row of the one table they follow: a participant's seat, or the table a host or
+    facilitator opened (``table_id``). Many read at once, and only that table's writers
+    wait. The console's overview of every table is a snapshot that its ``overview`` frames
+    keep fresh; it has no cursor of its own.
     """
     with transaction.atomic():
         seat = None
-        if can_watch(viewer):
-            cafe = ordering.hold_event(viewer.event)
-        else:
-            cafe = ordering.share_event(viewer.event)
+        cafe = ordering.share_event(viewer.event)
+        if viewer.participant is not None:
             seat = _seat_in(cafe, viewer.participant)
             if seat is not None:
                 ordering.share_table(seat.table_id)
+        elif table_id is not None:
+            ordering.share_table(table_id)
         cursor = (
             LiveUpdate.objects.filter(event=viewer.event).aggregate(last=Max("pk"))["last"] or 0
         )
@@ -381,8 +433,8 @@ def _state(
         state["notes"] = _notes_at(table, round_, moderator=moderator)
         state["read_back"] = _read_back(table, round_, rounds)
         state["priorities"] = _priorities(table, round_)
-    if can_watch(viewer):
-        state["tables"] = _console_tables(event, round_)
+    if can_watch(viewer) and table_id is None:
+        state["tables"] = _console_tables(event, round_.pk if round_ else None)
         state["participants"] = [
             {"id": p.pk, "name": p.pseudonym, "role_code": p.role_code}
             for p in Participant.objects.filter(event=event, status=ParticipantStatus.JOINED)

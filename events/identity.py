@@ -30,8 +30,11 @@ def participant_for(session, event: Event) -> Participant | None:
     participant_id = participant_id_for(session, event.pk)
     if participant_id is None:
         return None
-    return (
+    participant = (
         Participant.objects.filter(pk=participant_id, event=event)
         .exclude(status=ParticipantStatus.WITHDRAWN)
         .first()
     )
+    if participant is not None:
+        participant.event = event  # the same row: spares every caller a query for it
+    return participant

@@ -14,7 +14,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 
-from cafes import selectors, services
+from cafes import services
 from cafes.models import ChatMessage, LiveUpdate, Note, Seat, Table
 from config.asgi import application
 from events.identity import remember_participant
@@ -329,7 +329,21 @@ async def test_too_many_frames_are_rate_limited(room, settings):
     await communicator.disconnect()
 
 
-async def test_the_facilitator_sees_every_table_and_runs_the_rounds(room):
+async def overview_until(communicator, done, *, timeout: float = 5) -> dict[int, dict]:
+    """Apply ``overview`` frames to the console's tables until ``done(tables)``; every
+    other frame a console gets meanwhile must not be a table's news."""
+    tables: dict[int, dict] = {}
+    while not done(tables):
+        frame = await communicator.receive_json_from(timeout=timeout)
+        assert frame["type"] != "presence", frame
+        if frame["type"] == "update":
+            assert frame["table"] is None, frame  # the event's news only
+        if frame["type"] == "overview":
+            tables.update({t["id"]: t for t in frame["tables"]})
+    return tables
+
+
+async def test_the_facilitator_console_sees_every_tables_counts_and_runs_the_rounds(room):
     facilitator = await connect(
         await database_sync_to_async(staff_cookie)(room.facilitator.user), room.event.slug
     )
@@ -340,8 +354,14 @@ async def test_the_facilitator_sees_every_table_and_runs_the_rounds(room):
     for communicator, text in ((a, "table one"), (b, "table two")):
         await communicator.send_json_to(note_frame(text))
         await frames_until(communicator, "ack")
-    seen = [f for f in await quiet(facilitator, 0.8) if f["type"] == "update"]
-    assert sorted(f["payload"]["note"]["text"] for f in seen) == ["table one", "table two"]
+    # The console is told how busy each table is, never the notes themselves.
+    tables = await overview_until(
+        facilitator,
+        lambda seen: all(seen.get(t.pk, {}).get("note_count") == 1 for t in room.tables),
+    )
+    assert {tables[t.pk]["kinds"]["story"] for t in room.tables} == {1}
+    assert "table one" not in json.dumps(tables)
+    assert "table two" not in json.dumps(tables)
 
     await facilitator.send_json_to(
         {"type": "broadcast", "client_id": str(uuid.uuid4()), "text": "Two minutes left"}
@@ -368,81 +388,114 @@ async def test_the_facilitator_sees_every_table_and_runs_the_rounds(room):
         await communicator.disconnect()
 
 
-async def test_staff_screens_share_one_read_and_each_see_every_note_once(room, monkeypatch):
-    hosts = [
-        await database_sync_to_async(staff_viewer)(room.event, StaffRole.TABLE_HOST)
-        for _ in range(3)
-    ]
-    screens = []
-    for host in hosts:
-        cookie = await database_sync_to_async(staff_cookie)(host.user)
-        screens.append(await connect(cookie, room.event.slug))
-        await hello(screens[-1])
-    staff_reads = []
-    updates_after = selectors.updates_after
+async def host_at(room, table, **hello_extra):
+    host = await database_sync_to_async(staff_viewer)(room.event, StaffRole.TABLE_HOST)
+    await database_sync_to_async(Table.objects.filter(pk=table.pk).update)(host=host.user)
+    screen = await connect(await database_sync_to_async(staff_cookie)(host.user), room.event.slug)
+    state = (await hello(screen, table_id=table.pk, **hello_extra))[0]
+    return screen, state
 
-    def counted(*, viewer, **kwargs):
-        if viewer.participant is None:
-            staff_reads.append(kwargs["after"])
-        return updates_after(viewer=viewer, **kwargs)
 
-    monkeypatch.setattr(selectors, "updates_after", counted)
+async def test_a_host_socket_receives_its_own_tables_notes_and_not_another_tables(room):
+    first, state = await host_at(room, room.tables[0])
+    second, _ = await host_at(room, room.tables[1])
+    assert state["table"]["id"] == room.tables[0].pk
+    assert "tables" not in state  # a host's page shows its table, not the whole event
     writers = [await join(room, room.at(0)[0]), await join(room, room.at(1)[0])]
-    texts = [f"note {n}" for n in range(6)]
-    for number, text in enumerate(texts):
+    for number in range(6):
         writer = writers[number % 2]
-        await writer.send_json_to(note_frame(text))
+        await writer.send_json_to(note_frame(f"note {number}"))
         await frames_until(writer, "ack")
-        for screen in screens:  # each note reaches every screen before the next is sent
-            assert (await frames_until(screen, "update"))[-1]["payload"]["note"]["text"] == text
 
-    assert len(staff_reads) <= len(texts)  # one read per note for all three screens
-    for screen in screens:
-        assert await quiet(screen) == []  # and nothing twice
-    for communicator in (*screens, *writers):
+    def notes(frames):
+        return [f["payload"]["note"]["text"] for f in frames if f["type"] == "update"]
+
+    assert notes(await quiet(first, 0.8)) == ["note 0", "note 2", "note 4"]
+    assert notes(await quiet(second, 0.8)) == ["note 1", "note 3", "note 5"]
+    for communicator in (first, second, *writers):
         await communicator.disconnect()
 
 
-async def test_the_staff_feed_never_hands_out_words_taken_back_since(room):
-    from cafes.staff_feed import StaffFeed
+async def test_a_host_switching_tables_gets_a_fresh_state_and_only_the_new_tables_news(room):
+    screen, _ = await host_at(room, room.tables[0])
+    writers = [await join(room, room.at(0)[0]), await join(room, room.at(1)[0])]
+    await writers[1].send_json_to(note_frame("said at table two"))
+    await frames_until(writers[1], "ack")
 
-    author = room.at(0)[0]
-    feed = StaffFeed.join(room.facilitator, "test", lambda: None)
-    start = await database_sync_to_async(lambda: LiveUpdate.objects.latest("pk").pk)()
-    feed.start_at(start)
-    note = await database_sync_to_async(
-        lambda: services.post_note(
-            viewer=participant_viewer(author), text="My name is Sam", kind="story", client_id=cid()
+    frames = await hello(screen, 0, table_id=room.tables[1].pk)  # with a cursor: still fresh
+    state = next(f for f in frames if f["type"] == "state")
+    assert state["table"]["id"] == room.tables[1].pk
+    assert [n["text"] for n in state["notes"]] == ["said at table two"]
+    for writer, text in ((writers[0], "back at one"), (writers[1], "more at two")):
+        await writer.send_json_to(note_frame(text))
+        await frames_until(writer, "ack")
+    texts = [f["payload"]["note"]["text"] for f in await quiet(screen, 0.8) if "payload" in f]
+    assert texts == ["more at two"]
+
+    await screen.send_json_to({"type": "hello", "last_update_id": None, "table_id": 999999})
+    error = (await frames_until(screen, "error"))[-1]
+    assert error["code"] == "not_found"  # another event's table (or none) is refused
+    for communicator in (screen, *writers):
+        await communicator.disconnect()
+
+
+async def test_consoles_share_one_overview_read_a_second_whatever_the_notes(room, settings):
+    from cafes import overview
+
+    settings.CAFES_OVERVIEW_SECONDS = 0.5
+    consoles = []
+    for role in (StaffRole.FACILITATOR, StaffRole.REVIEW_TEAM, StaffRole.FACILITATOR):
+        viewer = await database_sync_to_async(staff_viewer)(room.event, role)
+        consoles.append(
+            await connect(await database_sync_to_async(staff_cookie)(viewer.user), room.event.slug)
         )
-    )()
-    await feed._read()
-    assert [row.payload["note"]["text"] for row in feed.after(start)] == ["My name is Sam"]
+        await hello(consoles[-1])
+    feed = overview._feeds[asyncio.get_running_loop()][room.event.pk]
+    reads_before = feed.reads
+    writers = [await join(room, person) for person in (*room.at(0)[:2], *room.at(1)[:2])]
+    started = asyncio.get_running_loop().time()
+    for number in range(24):  # 24 notes in about a second
+        writer = writers[number % 4]
+        await writer.send_json_to(note_frame(f"note {number}"))
+        await frames_until(writer, "ack")
+    tables = {}
+    for console in consoles:
+        tables = await overview_until(
+            console, lambda seen: sum(t.get("note_count", 0) for t in seen.values()) == 24
+        )
+    elapsed = asyncio.get_running_loop().time() - started
+    # One read for all three consoles at most every half second (plus the one in flight).
+    assert feed.reads - reads_before <= elapsed / 0.5 + 2
+    assert sum(t["note_count"] for t in tables.values()) == 24
+    for communicator in (*consoles, *writers):
+        await communicator.disconnect()
 
-    await database_sync_to_async(services.withdraw_note)(
-        viewer=participant_viewer(author), note_id=note.pk
-    )
-    await feed._read()
-    # A screen still at ``start`` must read the database, where the words are blanked.
-    assert feed.after(start) is None
-    behind = await database_sync_to_async(selectors.updates_after)(
-        viewer=room.facilitator, after=start, table_id=None
-    )
-    assert all(u.payload["note"]["text"] == "" for u in behind)
-    feed.leave("test")
 
-
-async def test_staff_screens_redraw_when_a_table_becomes_staff_free(room):
+async def test_staff_screens_redraw_when_a_table_becomes_staff_free(room, settings):
+    settings.CAFES_OVERVIEW_SECONDS = 0.2
+    table = room.tables[0]
     facilitator = await connect(
         await database_sync_to_async(staff_cookie)(room.facilitator.user), room.event.slug
     )
     await hello(facilitator)
-    table = room.tables[0]
+    host, state = await host_at(room, table)
+    assert state["table"]["id"] == table.pk
+    seated = await join(room, room.at(0)[0])
+
     await database_sync_to_async(services.set_staff_free)(table=table, staff_free=True)
-    state = (await frames_until(facilitator, "state"))[-1]
-    shown = {t["id"]: t for t in state["tables"]}
-    assert shown[table.pk]["staff_free"] is True
-    assert shown[table.pk]["notes"] == []
-    await facilitator.disconnect()
+    tables = await overview_until(
+        facilitator, lambda seen: seen.get(table.pk, {}).get("staff_free")
+    )
+    assert tables[table.pk]["note_count"] == 0
+    state = (await frames_until(host, "state"))[-1]
+    assert state["table"] is None  # the host's page no longer shows the table
+    # What the group writes from now on reaches no staff screen.
+    await seated.send_json_to(note_frame("Only for us"))
+    await frames_until(seated, "ack")
+    for screen in (facilitator, host):
+        assert "Only for us" not in json.dumps(await quiet(screen, 0.8))
+    for communicator in (facilitator, host, seated):
+        await communicator.disconnect()
 
 
 async def test_the_review_team_watches_but_cannot_write(room):
@@ -533,9 +586,5 @@ async def test_a_table_host_sees_their_table_and_the_table_sees_them_arrive(room
     update = (await frames_until(seated, "update"))[-1]
     assert update["payload"]["note"]["author"] == "Table host"
 
-    await communicator.send_json_to({"type": "hello", "last_update_id": None, "table_id": 999999})
-    frames = await frames_until(communicator, "synced")
-    state = next(f for f in frames if f["type"] == "state")
-    assert state["table"] is None  # a table of no event shows nothing, and nothing breaks
     await communicator.disconnect()
     await seated.disconnect()

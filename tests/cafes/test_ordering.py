@@ -2,7 +2,8 @@
 
 Writes at different tables commit side by side, so a later id can commit before an earlier
 one. These tests hold a note's transaction open on purpose and check that nobody reads past
-it: staff wait for it, and an event write (closing the round) comes after it.
+it: a screen following its table waits for it, screens elsewhere do not, and an event write
+(closing the round) comes after it.
 """
 
 import threading
@@ -13,6 +14,7 @@ from django.db import connection, transaction
 
 from cafes import selectors, services
 from cafes.models import LiveUpdate, Note, NoteKind, Seat
+from events.models import StaffRole
 from tests.cafes.conftest import cid, make_event, participant_viewer, staff_viewer
 from tests.factories import ParticipantFactory
 from tests.support.services import require_postgres
@@ -88,35 +90,37 @@ def two_tables():
     return event, facilitator, by_pk[first.participant_id], by_pk[other.participant_id]
 
 
-def test_staff_never_read_past_a_note_still_being_written_at_another_table(two_tables):
-    event, facilitator, at_one, at_two = two_tables
+def test_a_host_reading_their_table_waits_for_its_note_in_flight_and_the_console_waits_for_none(
+    two_tables,
+):
+    """Staff screens once held the café row to read every table, so each staff read stalled
+    every note of the event. A host now follows one table like a seat: they wait only for
+    that table's note in flight (and read it in order); the console's state and overview
+    wait for nothing."""
+    event, facilitator, at_one, _ = two_tables
+    host = staff_viewer(event, StaffRole.TABLE_HOST)
+    table = Seat.objects.get(round__event=event, round__number=1, participant=at_one).table
     cursor = LiveUpdate.objects.filter(event=event).order_by("-pk").first().pk
     slow = SlowNote(participant_viewer(at_one), "written slowly")
     slow.start()
     assert slow.in_flight.wait(10)
 
-    # A note at the other table is not held up by it, and gets the higher id.
-    fast_thread, _ = in_thread(
-        lambda: services.post_note(
-            viewer=participant_viewer(at_two),
-            text="written fast",
-            kind=NoteKind.STORY,
-            client_id=cid(),
-        )
-    )
-    fast_thread.join(10)
-    assert not fast_thread.is_alive(), "a note at another table waited for the slow one"
+    console, state = in_thread(lambda: selectors.live_state(viewer=facilitator))
+    overview, frame = in_thread(lambda: selectors.console_overview(event=event))
+    for thread in (console, overview):
+        thread.join(10)
+        assert not thread.is_alive(), "a console waited for a note at a table"
+    assert state[0]["cursor"] == cursor
+    assert frame[0]["upto"] == cursor
 
-    # Staff catching up now wait for the slow note instead of skipping past it.
-    reader, seen = in_thread(
-        lambda: selectors.updates_after(viewer=facilitator, after=cursor, table_id=None)
-    )
+    # The host's fresh view of that table waits for its note, and then shows it.
+    reader, seen = in_thread(lambda: selectors.live_state(viewer=host, table_id=table.pk))
     wait_for_a_lock_wait()
     slow.release.set()
     slow.join(10)
     reader.join(10)
-    texts = [u.payload["note"]["text"] for u in seen[0] if u.kind == "note"]
-    assert texts == ["written slowly", "written fast"]
+    assert [n["text"] for n in seen[0]["notes"]] == ["written slowly"]
+    assert seen[0]["cursor"] > cursor
 
 
 def test_a_participant_reads_their_table_in_order_without_waiting(two_tables):

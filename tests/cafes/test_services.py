@@ -527,7 +527,7 @@ def _console(event):
     return selectors.live_state(viewer=staff_viewer(event))["tables"]
 
 
-def test_the_console_shows_each_tables_people_notes_and_priorities(db):
+def test_the_console_shows_each_tables_people_note_counts_and_priorities(db):
     event = make_event(rounds=ROUNDS[-1:])  # one round, so its priorities are chosen now
     people = ParticipantFactory.create_batch(8, event=event)
     host = staff_viewer(event, StaffRole.TABLE_HOST)
@@ -568,14 +568,16 @@ def test_the_console_shows_each_tables_people_notes_and_priorities(db):
         s.participant_id for s in Seat.objects.filter(table=hosted, round__number=1)
     }
     assert seated[writer.pk]["present"] is True
-    assert mine["note_count"] == 2
-    assert [(n["text"], n["status"]) for n in mine["notes"]] == [
-        ("Letters we understand", "visible"),
-        ("Off topic", "hidden"),
-    ]
+    # The console counts the notes a table shows (not the hidden one) and never carries
+    # their words: a screen that opens the table reads those.
+    assert mine["note_count"] == 1
+    assert mine["kinds"] == {"idea": 1}
+    assert mine["last_note_id"] == note.pk
+    assert "notes" not in mine
+    assert "Off topic" not in str(mine)
     assert [(p["text"], p["votes"]) for p in mine["priorities"]] == [("Letters we understand", 1)]
     others = [t for pk, t in tables.items() if pk != hosted.pk]
-    assert all(t["note_count"] == 0 and t["notes"] == [] for t in others)
+    assert all(t["note_count"] == 0 and t["last_note_id"] is None for t in others)
 
 
 def test_the_console_costs_the_same_few_queries_for_many_tables(django_assert_max_num_queries):

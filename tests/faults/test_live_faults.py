@@ -92,10 +92,18 @@ def test_redis_restarted_during_a_round_loses_and_repeats_nothing(tmp_path):
             }
 
         result = asyncio.run(scenario())
+        log = server.output()
 
     assert len(result["expected"]) == 4 * 24
     assert all(board == result["expected"] for board in result["boards"])
     assert result["twice"] == [0, 0, 0, 0]
+    # What the operator reads: one warning when Redis went, one line when it was back and
+    # the sockets had caught up; no traceback (those are for real bugs).
+    assert log.count("The channel layer is unreachable") == 1, log
+    back = [line for line in log.splitlines() if "The channel layer is back after" in line]
+    assert len(back) == 1, log
+    assert "4 sockets caught up from the database." in back[0]
+    assert "Traceback" not in log
 
 
 SERVER_APP_NAME = "bridgework-faults-asgi"

@@ -17,7 +17,6 @@ import {
   showStatus,
   startCountdown,
   timeOf,
-  upsert,
 } from "./ui.js";
 
 const root = $("console");
@@ -38,11 +37,15 @@ const connection = new LiveConnection(root.dataset.liveUrl, {
     render();
   },
   onUpdate: applyUpdate,
-  onPresence(frame) {
-    const table = state && state.tables.find((t) => t.id === frame.table);
-    if (table) {
-      table.people = frame.people;
-      renderTables();
+  // The tables that changed, at most about once a second (docs/protocol.md). A frame read
+  // before the last state is older than what the page shows.
+  onOverview(frame) {
+    if (!state || frame.upto < state.cursor) return;
+    for (const summary of frame.tables) {
+      const index = state.tables.findIndex((t) => t.id === summary.id);
+      if (index >= 0) state.tables[index] = summary;
+      else state.tables.push(summary);
+      redrawTable(summary);
     }
   },
   onStatus: showStatus,
@@ -55,28 +58,16 @@ function run(type, fields = {}) {
   return connection.write(type, fields).catch(complain);
 }
 
+// The console follows the event's own news; each table's comes as the overview above.
 function applyUpdate(update) {
   if (!state) return;
-  const { kind, payload } = update;
-  const table = state.tables.find((t) => t.id === update.table);
-  if (kind === "note" && table) {
-    if (payload.note.round === state.current_round) {
-      upsert(table.notes, payload.note, (n) => n.status === "visible" || n.status === "hidden");
-      table.note_count = table.notes.filter((n) => n.status === "visible").length;
-      table.last_note_at = payload.note.created_at;
-    }
-    renderTables();
-  } else if (kind === "priority" && table) {
-    upsert(table.priorities, payload.priority, () => payload.action !== "removed");
-    renderTables();
-  } else {
-    const redraw = applyEventNews(state, update);
-    if (redraw === "chat") renderChat(state, connection);
-    else if (redraw === "all") render();
-    else if (redraw === "broadcast") {
-      renderBroadcast(state);
-      announce(`Sent to every table: ${payload.text}`);
-    }
+  const { payload } = update;
+  const redraw = applyEventNews(state, update);
+  if (redraw === "chat") renderChat(state, connection);
+  else if (redraw === "all") render();
+  else if (redraw === "broadcast") {
+    renderBroadcast(state);
+    announce(`Sent to every table: ${payload.text}`);
   }
 }
 
@@ -128,11 +119,11 @@ function tableCard(table) {
   const canRun = state.me.can_run;
   const here = table.people.filter((p) => p.present).length;
   const byKind = Object.keys(KIND_LABELS)
-    .map((kind) => [kind, table.notes.filter((n) => n.kind === kind && n.status === "visible").length])
+    .map((kind) => [kind, table.kinds[kind] || 0])
     .filter(([, n]) => n);
   return el(
     "article",
-    { class: "console-table card", "aria-labelledby": `table-${table.id}-title` },
+    { class: "console-table card", id: `table-card-${table.id}`, "aria-labelledby": `table-${table.id}-title` },
     el(
       "header",
       { class: "console-table-head" },
@@ -172,34 +163,30 @@ function tableCard(table) {
           ),
         )
       : null,
-    // A staff-free space keeps its notes from staff until its group shares them.
+    // A staff-free space keeps its notes from staff until its group shares them. The
+    // notes are read on the table's own page, which follows that table live.
     table.staff_free
       ? null
-      : el(
-          "details",
-          { class: "console-notes" },
-          el("summary", { text: "Read this table's notes" }),
-          el(
-            "ul",
-            { class: "note-list" },
-            table.notes.map((n) =>
-              el(
-                "li",
-                { class: `note note--${n.kind}${n.status === "hidden" ? " note--hidden" : ""}` },
-                el("p", { class: "note-text", text: n.text }),
-                el("p", { class: "note-meta muted", text: `${n.author} · ${KIND_LABELS[n.kind]}` }),
-              ),
-            ),
-          ),
-        ),
-    table.staff_free
-      ? null
-      : el("p", {}, el("a", { href: `${root.dataset.tableUrl}?table=${table.id}`, text: `Open ${table.label} as its host` })),
+      : el("p", {}, el("a", { href: `${root.dataset.tableUrl}?table=${table.id}`, text: `Read ${table.label}\u2019s notes` })),
   );
 }
 
 function renderTables() {
   replaceChildren($("tables"), state.tables.map(tableCard));
+}
+
+// Redraw one table's card in place (the others, and keyboard focus elsewhere, stay put).
+function redrawTable(table) {
+  const card = $(`table-card-${table.id}`);
+  if (!card) {
+    renderTables();
+    return;
+  }
+  const active = document.activeElement;
+  const key = active && card.contains(active) ? active.dataset.focus : null;
+  const fresh = tableCard(table);
+  card.replaceWith(fresh);
+  if (key) fresh.querySelector(`[data-focus="${CSS.escape(key)}"]`)?.focus();
 }
 
 $("start-cafe").addEventListener("click", () => run("cafe.start"));

@@ -161,6 +161,9 @@ export class LiveConnection {
       case "presence":
         this.handlers.onPresence?.(frame);
         break;
+      case "overview":
+        this.handlers.onOverview?.(frame);
+        break;
       case "ack":
         this.settle(frame.client_id, true, frame);
         break;
