@@ -595,6 +595,33 @@ def test_the_console_costs_the_same_few_queries_for_many_tables(django_assert_ma
     assert counts[0] == counts[1]
 
 
+def test_the_consoles_overview_reads_250_tables_in_the_queries_of_10(
+    django_assert_max_num_queries,
+):
+    """Issue 16: the overview every console of a process shares is read at most once a
+    second; each read must cost the same few queries at 250 tables as at 10."""
+    counts = []
+    for size in (40, 1000):
+        event = make_event()
+        facilitator = staff_viewer(event)
+        ParticipantFactory.create_batch(size, event=event)
+        services.start_cafe(viewer=facilitator)
+        services.open_round(viewer=facilitator, number=1)
+        for seat in Seat.objects.filter(round__event=event).order_by("table_id")[:: size // 10]:
+            services.post_note(
+                viewer=participant_viewer(seat.participant),
+                text="The letters made no sense",
+                kind="problem",
+                client_id=cid(),
+            )
+        with django_assert_max_num_queries(12) as queries:
+            frame = selectors.console_overview(event=event)
+        counts.append(len(queries))
+        assert sum(t["note_count"] for t in frame["tables"]) == 10
+    assert len(frame["tables"]) == 250
+    assert counts[0] == counts[1]
+
+
 def test_a_withdrawn_persons_chat_and_priorities_leave_every_screen_and_the_report(
     live_cafe, facilitator, people
 ):
