@@ -51,11 +51,15 @@ def test_main_pages_carry_a_csp_and_contain_no_inline_script(world):
         assert "script-src 'self'" in csp
         assert "unsafe-inline" not in csp
         assert "unsafe-eval" not in csp
+        for directive in ("frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'"):
+            assert directive in csp, (url, directive)
         html = response.content.decode()
         assert not INLINE_SCRIPT.search(html), url
         assert not INLINE_HANDLER.search(html), url
         assert response.headers["X-Frame-Options"] == "DENY"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
 def test_every_post_form_in_the_templates_has_a_csrf_token():
@@ -74,6 +78,45 @@ def test_a_post_without_the_csrf_token_is_refused_and_stores_nothing(world):
     response = client.post(url, {"pseudonym": "Mallory", "role_code": "", "consent": "on"})
     assert response.status_code == 403
     assert not Participant.objects.filter(pseudonym="Mallory").exists()
+
+
+def every_route(patterns=None, prefix: str = ""):
+    """Every URL pattern of the site (the admin's own, behind its sign-in, aside)."""
+    from django.urls import URLResolver, get_resolver
+
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if "admin" not in str(pattern.pattern):
+                yield from every_route(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+def test_no_route_takes_a_post_without_the_csrf_token(world):
+    """Not one view is exempt: a signed-in facilitator's browser tricked into posting to any
+    address of the site, without the token, is refused before the view runs."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.facilitator.user)
+    values = {
+        "<str:code>": world.event.code,
+        "<str:token>": "token",
+        "<str:key>": world.participant.key,
+        "<str:action>": "rebuild",
+        "<int:pk>": str(world.table.pk),
+    }
+    before = (Participant.objects.count(), world.event.status)
+    routes = [*every_route(), "admin/", "admin/auth/user/add/"]
+    assert len(routes) > 50
+    for route in routes:
+        slug = world.event.series.slug if route.startswith(("series/", "manage/series/")) else None
+        path = "/" + route.replace("<slug:slug>", slug or world.event.slug)
+        for placeholder, value in values.items():
+            path = path.replace(placeholder, value)
+        response = client.post(path, {"to": "live", "text": "x", "pseudonym": "Mallory"})
+        assert response.status_code == 403, path
+        assert b"CSRF verification failed" in response.content, path
+    world.event.refresh_from_db()
+    assert (Participant.objects.count(), world.event.status) == before
 
 
 def test_production_settings_send_hsts_and_mark_cookies_secure():
