@@ -120,8 +120,12 @@ def _staff_session(user) -> str:
     return session.session_key
 
 
-def make_event(participants: int, tables: int, hosts: int = 0, consoles: int = 0) -> dict:
-    """An open Explore event with everyone joined, seated for round 1 and the round open;
+def make_event(
+    participants: int, tables: int, hosts: int = 0, consoles: int = 0, late: int = 0
+) -> dict:
+    """An open Explore event with everyone joined, seated for round 1 and the round open
+    (except the last ``late`` participants, who join after it opened and are seated by the
+    server when they connect, as late arrivals are);
     ``hosts`` table hosts (the TABLE_HOST role, each the host of one table: ``Table.host``)
     and ``consoles`` facilitators (the FACILITATOR role), all signed in.
 
@@ -164,7 +168,7 @@ def make_event(participants: int, tables: int, hosts: int = 0, consoles: int = 0
         event = event_services.transition_event(event=event, to=status, by=owner)
     people = [
         event_services.join_event(event=event, pseudonym=f"Seat {n}", role_code="", consent=True)
-        for n in range(participants)
+        for n in range(participants - late)
     ]
     # Table hosts granted before the café starts are given tables by ``start_cafe``.
     host_users = []
@@ -175,6 +179,10 @@ def make_event(participants: int, tables: int, hosts: int = 0, consoles: int = 0
     facilitator = Viewer(event=event, user=owner, roles=frozenset(staff_roles(owner, event)))
     cafe_services.start_cafe(viewer=facilitator)
     cafe_services.open_round(viewer=facilitator, number=1, minutes=240)
+    people += [
+        event_services.join_event(event=event, pseudonym=f"Seat {n}", role_code="", consent=True)
+        for n in range(participants - late, participants)
+    ]
     table_of = dict(
         Seat.objects.filter(round__event=event, round__number=1).values_list(
             "participant_id", "table_id"
@@ -208,7 +216,7 @@ def make_event(participants: int, tables: int, hosts: int = 0, consoles: int = 0
             {
                 "cookie": session.session_key,
                 "participant": participant.pk,
-                "table": table_of[participant.pk],
+                "table": table_of.get(participant.pk),  # a late arrival's: once seated
                 "staff": None,
             }
         )
@@ -275,7 +283,12 @@ class CafeProtocol:
         while True:
             raw = await ws.recv()
             frames.append(raw)
-            if json.loads(raw).get("type") == "synced":
+            frame = json.loads(raw)
+            # A late arrival learns their table from the server (seated on connect).
+            participant = self.seats[seat]["staff"] is None
+            if frame.get("type") == "state" and participant and frame["table"]:
+                self.seats[seat]["table"] = frame["table"]["id"]
+            if frame.get("type") == "synced":
                 return frames
 
     @staticmethod
@@ -422,6 +435,12 @@ def main() -> None:
         "--hosts", type=int, default=0, help="table hosts, each at a table of their own (0)"
     )
     parser.add_argument("--consoles", type=int, default=0, help="facilitator consoles (0)")
+    parser.add_argument(
+        "--late",
+        type=int,
+        default=0,
+        help="participants who join after round 1 opened, seated by the server on connect (0)",
+    )
     parser.add_argument("--staff", type=int, help="deprecated: the same as --hosts")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--server", choices=SERVERS, default="uvicorn", help="ASGI server")
@@ -459,7 +478,7 @@ def main() -> None:
     # The sessions made here are read by the server: both must sign with the same key.
     os.environ.setdefault("SECRET_KEY", "bench-only-" + uuid.uuid4().hex * 2)
     started = time.perf_counter()
-    event = make_event(args.participants, args.tables, args.hosts, args.consoles)
+    event = make_event(args.participants, args.tables, args.hosts, args.consoles, args.late)
     setup_s = time.perf_counter() - started
     print(
         f"event {event['slug']}: {args.participants} participants at {event['tables']} tables, "
@@ -531,7 +550,10 @@ def main() -> None:
 
     summary = {
         **ours,
-        "tables": event["tables"],
+        # Where everyone sat in the end (late arrivals were seated as they connected).
+        "tables": len({s["table"] for s in event["seats"] if s["staff"] is None and s["table"]}),
+        "late": args.late,
+        "unseated": sum(1 for s in event["seats"] if s["staff"] is None and not s["table"]),
         "rate_per_participant": args.rate,
         "workers": args.workers,
         "server": args.server + (f" --ws {args.ws}" if args.ws else ""),

@@ -13,13 +13,14 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from cafes import layer_health, presence, selectors, services
+from cafes import arrivals, layer_health, presence, selectors, services
 from cafes.checks import check_client_id
 from cafes.errors import CafeError
 from cafes.groups import group_name
@@ -136,7 +137,15 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         started = time.monotonic()
         self.busy = True
         try:
-            await super().dispatch(message)
+            handler = getattr(self, get_handler_name(message), None)
+            if handler is None:
+                raise ValueError(f"No handler for message type {message['type']}")
+            # Not Channels' default ``aclose_old_connections()`` before each message: it
+            # hops to the one shared sync thread for every frame and doorbell of every
+            # socket (12 % of the server's time at 2,000 sockets, and a queue they all
+            # wait in). This socket never touches the database on the event loop; each
+            # ``in_db_thread`` call closes stale connections in its own thread.
+            await handler(message)
         finally:
             self.busy = False
             if hasattr(self, "heard_at"):
@@ -176,7 +185,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         self.present_at = time.monotonic()
         # Joining the table's group announces who is there, this person now included.
         # (A staff screen says in its ``hello`` which table it follows, if any.)
-        await self._follow_table(await in_db_thread(self._seat_table)())
+        await self._follow_table(await self._seat())
         layer_health.opened(self)
 
     async def disconnect(self, code: int) -> None:
@@ -494,9 +503,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
     async def _still_at_my_table(self, update: LiveUpdate) -> bool:
         if update.kind != "seating" or update.table_id is None or self.viewer.participant is None:
             return False
-        return self.table_id is not None and await in_db_thread(self._seat_table)() == (
-            self.table_id
-        )
+        return self.table_id is not None and await self._seat() == (self.table_id)
 
     async def _send_state(self) -> None:
         async with self.sync_lock:
@@ -505,7 +512,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
     async def _send_state_locked(self) -> None:
         """A fresh view (after the table may have changed); updates continue after its cursor."""
         if self.viewer.participant is not None and self.table_id is None:
-            await self._follow_table(await in_db_thread(self._seat_table)())
+            await self._follow_table(await self._seat())
         state = await in_db_thread(selectors.live_state)(
             viewer=self.viewer, table_id=None if self.viewer.participant else self.table_id
         )
@@ -596,12 +603,12 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             event=event, session=self.scope.get("session"), user=self.scope.get("user")
         )
 
-    def _seat_table(self) -> int | None:
-        """The participant's table in the current round (a late arrival is seated first)."""
+    async def _seat(self) -> int | None:
+        """The participant's table in the current round (a late arrival is seated first,
+        with the others arriving at the same moment: ``cafes/arrivals.py``)."""
         if self.viewer.participant is None:
             return None
-        seat = services.seat_newcomer(participant=self.viewer.participant)
-        return seat.table_id if seat else None
+        return await arrivals.seat(self.viewer.event, self.viewer.participant)
 
     def _may_read(self, table_id: int) -> bool | None:
         """Whether this staff viewer may read the table's notes; ``None``: no such table

@@ -8,11 +8,12 @@ The websocket consumer, the pages, the CSV import and the tests all come through
 """
 
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from cafes import news, ordering, rows, seating
@@ -410,34 +411,83 @@ def seat_round(*, viewer: Viewer, number: int, strategy: str = SeatingStrategy.R
     return round_
 
 
-@transaction.atomic
 def seat_newcomer(*, participant: Participant) -> Seat | None:
-    """Give a participant who arrives after the start a seat at the emptiest table."""
+    """Give a participant who arrives after the start a seat at the emptiest table (their
+    seat in the current round, if they have one; ``None`` if there is no round to sit in)."""
     event = participant.event
+    if seat_newcomers(event=event, participants=[participant])[participant.pk] is None:
+        return None
     current = Cafe.objects.filter(event=event).values("current_round_id")
-    seat = Seat.objects.filter(round_id__in=current, participant=participant).first()
-    if seat is not None:
-        # Already seated in the current round (every reconnect): no need for the café lock.
-        return seat
+    return Seat.objects.filter(round_id__in=current, participant=participant).first()
+
+
+@transaction.atomic
+def seat_newcomers(*, event: Event, participants: Sequence[Participant]) -> dict[int, int | None]:
+    """Seat everyone of ``participants`` who has no seat in the current round yet at the
+    emptiest tables, all in one go, and say where each sits (by participant id: their table
+    id, or ``None`` before a round, at an Open Space event, or if they are not joined).
+
+    Late arrivals come in bursts (a room of 2,000 connecting at once): one lock of the café
+    for a burst, and one count of the tables, instead of one of each per person while every
+    note of the event waited (``cafes/arrivals.py`` gathers them)."""
+    current = Cafe.objects.filter(event=event).values("current_round_id")
+    where = dict(
+        Seat.objects.filter(round_id__in=current, participant__in=participants).values_list(
+            "participant_id", "table_id"
+        )
+    )
+    waiting = [p for p in participants if p.pk not in where]
+    if waiting:
+        # Not yet seated (seldom: every reconnect is answered above without the lock).
+        where.update(_seat_arrivals(event, waiting))
+    return {p.pk: where.get(p.pk) for p in participants}
+
+
+def _seat_arrivals(event: Event, arrivals: list[Participant]) -> dict[int, int]:
     cafe = Cafe.objects.select_for_update().filter(event=event).first()
-    if cafe is None or cafe.current_round_id is None:
-        return None
-    if participant.status != ParticipantStatus.JOINED:
-        return None
+    if cafe is None or cafe.current_round_id is None or chooses_own_table(event):
+        return {}
     round_ = Round.objects.get(pk=cafe.current_round_id)
-    seat = Seat.objects.filter(round=round_, participant=participant).first()
-    if seat is not None or chooses_own_table(event):
-        return seat
+    joined = set(
+        Participant.objects.filter(
+            pk__in=[p.pk for p in arrivals], status=ParticipantStatus.JOINED
+        ).values_list("pk", flat=True)
+    )
+    where = dict(
+        Seat.objects.filter(round=round_, participant_id__in=joined).values_list(
+            "participant_id", "table_id"
+        )
+    )
     tables = list(Table.objects.filter(event=event))
-    plan = _round_plan(round_, tables)
-    index = seating.place_newcomer([len(t) for t in plan], event.table_size)
-    if index is None:
-        table = ensure_table(event=event, number=max((t.number for t in tables), default=0) + 1)
-    else:
+    # How many sit at each table, counted by the database (not every seat of the round
+    # read for each arrival, as before).
+    seated = dict(
+        Seat.objects.filter(round=round_)
+        .order_by()
+        .values("table_id")
+        .annotate(n=Count("id"))
+        .values_list("table_id", "n")
+    )
+    sizes = [seated.get(t.pk, 0) for t in tables]
+    seats, touched = [], {}
+    for participant in arrivals:
+        if participant.pk not in joined or participant.pk in where:
+            continue
+        index = seating.place_newcomer(sizes, event.table_size)
+        if index is None:
+            number = max((t.number for t in tables), default=0) + 1
+            tables.append(ensure_table(event=event, number=number))
+            sizes.append(0)
+            index = len(tables) - 1
         table = tables[index]
-    seat = Seat.objects.create(round=round_, table=table, participant=participant)
-    _record_seating(event, round_, [table])
-    return seat
+        sizes[index] += 1
+        seats.append(Seat(round=round_, table=table, participant_id=participant.pk))
+        touched[table.pk] = table
+        where[participant.pk] = table.pk
+    Seat.objects.bulk_create(seats)
+    if touched:
+        _record_seating(event, round_, list(touched.values()))
+    return where
 
 
 @transaction.atomic
