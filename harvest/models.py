@@ -1,4 +1,4 @@
-"""Themes, their notes, manual redactions, conclusions and the history of curation.
+"""Themes, their notes, manual redactions, kept words, conclusions and the history of curation.
 
 Every write goes through ``harvest.services``, which keeps the history that undo uses.
 """
@@ -6,6 +6,8 @@ Every write goes through ``harvest.services``, which keeps the history that undo
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
 
 from cafes.models import ChatMessage, Note, Round
 from events.models import Event
@@ -117,6 +119,30 @@ class ManualRedaction(models.Model):
 
     def __str__(self) -> str:
         return self.phrase
+
+
+class KeptWord(models.Model):
+    """Words a harvester said are not personal data: an automatic marker hiding exactly
+    these words (case aside) is undone everywhere in the event. A manual redaction still
+    hides them."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="kept_words")
+    text = models.CharField(max_length=200)
+    kept_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Not auto_now_add: undo puts a kept word back with the moment it was first kept.
+    kept_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = [Lower("text"), "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("text"), "event", name="kept_word_once_per_event"),
+            models.CheckConstraint(condition=~Q(text=""), name="kept_word_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class EventHarvest(models.Model):

@@ -18,12 +18,13 @@ from harvest.content import Harvest, HarvestAnswers, HarvestNote, HarvestTheme
 from harvest.models import (
     CurationChange,
     EventHarvest,
+    KeptWord,
     ManualRedaction,
     Theme,
     ThemeKind,
     ThemeNote,
 )
-from harvest.redaction import Redacted, redact, segments
+from harvest.redaction import Piece, Redacted, pieces, redact
 from harvest.theming import (
     OTHER_SUMMARY,
     OTHER_TITLE,
@@ -79,10 +80,12 @@ def roster_names(*, event: Event) -> list[str]:
 
 
 class Redactor:
-    """Redacts texts of one event with its roster names and manual redactions."""
+    """Redacts texts of one event with its roster names, manual redactions and the words
+    its harvesters said are not personal data."""
 
     def __init__(self, event: Event) -> None:
         self.names = roster_names(event=event)
+        self.kept = list(KeptWord.objects.filter(event=event).values_list("text", flat=True))
         self.everywhere: list[str] = []
         self.by_item: dict[tuple[str, int], list[str]] = defaultdict(list)
         for r in ManualRedaction.objects.filter(event=event):
@@ -95,7 +98,7 @@ class Redactor:
 
     def text(self, text: str, *, item: tuple[str, int] | None = None) -> Redacted:
         phrases = [*self.everywhere, *(self.by_item.get(item, []) if item else [])]
-        return redact(text, names=self.names, phrases=phrases)
+        return redact(text, names=self.names, phrases=phrases, kept=self.kept)
 
     def note(self, note: Note) -> Redacted:
         return self.text(note.text, item=("note", note.id))
@@ -392,10 +395,15 @@ def explore_events(*, series: Series) -> QuerySet[Event]:
 class Card:
     member: ThemeNote
     obj: object  # the note or chat message
-    segments: list[tuple[str, str]]
+    pieces: list[Piece]  # its text with markers, and words kept as not personal data
     redacted: list[str]  # kinds of personal data taken out
     role: str
     table: str
+    key: str  # "note-12", its place on the marker review page
+
+    @property
+    def has_markers(self) -> bool:
+        return any(piece.kind for piece in self.pieces)
 
 
 @dataclass
@@ -456,10 +464,11 @@ def workspace_rows(*, event: Event) -> list[Row]:
                 Card(
                     member=m,
                     obj=obj,
-                    segments=segments(obj.text, redacted.spans),
+                    pieces=pieces(obj.text, redacted),
                     redacted=redacted.kinds,
                     role=obj.role_code,
                     table=obj.table.label if m.note_id else "",
+                    key=f"note-{obj.id}" if m.note_id else f"message-{obj.id}",
                 )
             )
         rows[key].columns.append(Column(theme=theme, cards=cards))

@@ -1,20 +1,24 @@
-"""Thin views of the curation workspace and the series view: parse, authorise, call a
-service, render the board again."""
+"""Thin views of the curation workspace, its marker review and the series view: parse,
+authorise, call a service, render the board (or page) again."""
 
 from collections.abc import Callable
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import Event, Series
 from events.permissions import can_curate_harvest, can_watch_event, series_roles
 from harvest import services
 from harvest.errors import HarvestError
-from harvest.models import Theme, ThemeNote
+from harvest.markers import kept_words, marked_texts, seen_in
+from harvest.models import KeptWord, Theme, ThemeNote
 from harvest.selectors import (
     explore_events,
     harvest_version,
@@ -174,6 +178,67 @@ def act(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     message = "Undone." if action == "undo" else (change.description if change else "Saved.")
     response["X-Harvest-Message"] = quote(message)
     return response
+
+
+def _keep(event: Event, post, user) -> str:
+    item = seen_in(event=event, key=post.get("item", ""))
+    if item is None:
+        raise HarvestError(
+            "That text is no longer in the harvest (hidden, or its author withdrew); "
+            "the page now shows the latest markers."
+        )
+    kept = services.keep_words(event=event, words=post.get("words", ""), seen_in=item, user=user)
+    return f"“{kept.text}” is not personal data: it now shows everywhere in this event."
+
+
+def _redact_again(event: Event, post, user) -> str:
+    try:
+        kept = KeptWord.objects.get(event=event, pk=int(post.get("kept") or ""))
+    except (ValueError, KeptWord.DoesNotExist):
+        raise HarvestError(
+            "Those words are already redacted again; the page now shows the latest markers."
+        ) from None
+    services.redact_again(kept=kept, user=user)
+    return (
+        "Redacted again everywhere in this event. Report versions that could show those "
+        "words can no longer be downloaded; new ones compile without them."
+    )
+
+
+DECISIONS: dict[str, Callable[[Event, dict, object], str]] = {
+    "keep": _keep,
+    "redact-again": _redact_again,
+}
+
+
+@never_cache  # it shows what markers hide: not for the browser's cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def markers(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every marker of the event with the words it hides. A plain form on each undoes a
+    marker that hid no personal data, or redacts kept words again (no script needed)."""
+    event = _event_for_curation(request, slug)
+    error = ""
+    if request.method == "POST":
+        decide = DECISIONS.get(request.POST.get("do", ""))
+        try:
+            if decide is None:
+                raise HarvestError("Choose “Undo” on a marker or “Redact again” on kept words.")
+            done = decide(event, request.POST, request.user)
+        except HarvestError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, done)
+            anchor = request.POST.get("item", "")
+            anchor = anchor if seen_in(event=event, key=anchor) else "kept"
+            return redirect(f"{reverse('harvest:markers', args=[event.slug])}#{anchor}")
+    context = {
+        "event": event,
+        "texts": marked_texts(event=event),
+        "kept": kept_words(event=event),
+        "error": error,
+    }
+    return render(request, "harvest/markers.html", context, status=400 if error else 200)
 
 
 @login_required

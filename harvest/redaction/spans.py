@@ -30,7 +30,21 @@ class RedactionSpan:
 class Redacted:
     text: str
     spans: tuple[RedactionSpan, ...] = ()
+    # Detections left as written because a harvester said their words are not personal data.
+    kept: tuple[RedactionSpan, ...] = ()
 
     @property
     def kinds(self) -> list[str]:
         return sorted({span.kind for span in self.spans})
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A piece of a redacted text as a page shows it: words as written (``kind`` ""), a
+    marker (``text`` the marker, ``hidden`` the words it replaces), or words a detection
+    found but a harvester kept (``kept``: shown as written)."""
+
+    text: str
+    kind: str = ""
+    hidden: str = ""
+    kept: bool = False

@@ -4,11 +4,11 @@ Every change runs through ``history.curate``: it locks the event's ``EventHarves
 two harvesters' changes are applied one after the other), snapshots the harvest before and
 after, records a ``CurationChange`` for undo, bumps the version and, once committed, tells
 the other harvesters' pages to refresh. ``themes``: theming and curating themes;
-``redactions``: what a harvester redacts by hand.
+``redactions``: what a harvester redacts by hand, and markers undone (kept words).
 """
 
 from harvest.services.history import harvest_group, snapshot, undo_last_change
-from harvest.services.redactions import redact_phrase
+from harvest.services.redactions import keep_words, redact_again, redact_phrase
 from harvest.services.themes import (
     MAX_QUOTES,
     build_themes,
@@ -29,9 +29,11 @@ __all__ = [
     "build_themes",
     "harvest_group",
     "has_curated_themes",
+    "keep_words",
     "mark_theme",
     "merge_themes",
     "move_note",
+    "redact_again",
     "redact_phrase",
     "rename_theme",
     "reorder_theme",

@@ -13,11 +13,20 @@ from channels.layers import get_channel_layer
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from cafes.models import ChatMessage, Note
 from events.models import Event
 from harvest.errors import HarvestError
-from harvest.models import CurationChange, EventHarvest, ManualRedaction, Theme, ThemeNote
+from harvest.hooks import run_words_taken_back_hooks
+from harvest.models import (
+    CurationChange,
+    EventHarvest,
+    KeptWord,
+    ManualRedaction,
+    Theme,
+    ThemeNote,
+)
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -36,6 +45,7 @@ THEME_FIELDS = [
 ]
 MEMBER_FIELDS = ["id", "theme_id", "note_id", "message_id", "is_quote", "is_duplicate", "position"]
 REDACTION_FIELDS = ["id", "note_id", "message_id", "phrase", "created_by_id"]
+KEPT_FIELDS = ["id", "text", "kept_by_id", "kept_at"]
 
 
 def harvest_group(event_id: int) -> str:
@@ -53,11 +63,29 @@ def snapshot(*, event: Event) -> dict:
         "redactions": list(
             ManualRedaction.objects.filter(event=event).order_by("id").values(*REDACTION_FIELDS)
         ),
+        "kept": [
+            {**row, "kept_at": row["kept_at"].isoformat()}
+            for row in KeptWord.objects.filter(event=event).order_by("id").values(*KEPT_FIELDS)
+        ],
         "conclusions": EventHarvest.objects.filter(event=event)
         .values_list("conclusions", flat=True)
         .first()
         or "",
     }
+
+
+def _hides_again(*, event: Event, saved: dict) -> bool:
+    """Whether going back to ``saved`` hides words the harvest shows now: a kept word it
+    did not have, or a manual redaction it had."""
+    kept_now = {
+        k.casefold() for k in KeptWord.objects.filter(event=event).values_list("text", flat=True)
+    }
+    kept_then = {row["text"].casefold() for row in saved.get("kept", [])}
+    redactions_now = set(
+        ManualRedaction.objects.filter(event=event).values_list("note_id", "message_id", "phrase")
+    )
+    redactions_then = {(r["note_id"], r["message_id"], r["phrase"]) for r in saved["redactions"]}
+    return bool(kept_now - kept_then) or bool(redactions_then - redactions_now)
 
 
 def _restore(*, event: Event, state: EventHarvest, saved: dict) -> None:
@@ -77,6 +105,11 @@ def _restore(*, event: Event, state: EventHarvest, saved: dict) -> None:
         ManualRedaction(event=event, **row)
         for row in saved["redactions"]
         if row["note_id"] in notes | {None} and row["message_id"] in messages | {None}
+    )
+    KeptWord.objects.filter(event=event).delete()
+    KeptWord.objects.bulk_create(
+        KeptWord(event=event, **{**row, "kept_at": parse_datetime(row["kept_at"])})
+        for row in saved.get("kept", [])  # none in a change made before words were kept
     )
     state.conclusions = saved["conclusions"]
 
@@ -139,7 +172,10 @@ def curate(
 
 
 def undo_last_change(*, event: Event, user: AbstractBaseUser | None) -> CurationChange:
-    """Put the harvest back as it was before its latest change that is not yet undone."""
+    """Put the harvest back as it was before its latest change that is not yet undone.
+
+    When that hides words again (undoing "this is not personal data"), report versions
+    that may show them stop being downloadable, as after a new redaction."""
     with transaction.atomic():
         state = _lock(event)
         last = (
@@ -150,7 +186,12 @@ def undo_last_change(*, event: Event, user: AbstractBaseUser | None) -> Curation
         )
         if last is None:
             raise HarvestError("There is nothing to undo.")
+        hides_again = _hides_again(event=event, saved=last.before)
         _restore(event=event, state=state, saved=last.before)
+        if hides_again:
+            run_words_taken_back_hooks(
+                event=event, reason="A harvester's undo redacted words in it again."
+            )
         state.version += 1
         state.save()
         last.undone_at = timezone.now()

@@ -1,13 +1,24 @@
-"""Redactions a harvester makes by hand."""
+"""What a harvester decides about redaction: words redacted by hand, and automatic markers
+undone because their words are not personal data (and redacted again)."""
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from cafes.models import ChatMessage, Note
+from cafes.models import ChatMessage, ClosingAnswer, Note
 from events.models import Event
 from harvest.errors import HarvestError
 from harvest.hooks import run_words_taken_back_hooks
-from harvest.models import EventHarvest, ManualRedaction
+from harvest.models import EventHarvest, KeptWord, ManualRedaction
+from harvest.redaction import folded
+from harvest.selectors import Redactor
 from harvest.services.history import curate
+
+MAX_KEPT_LENGTH = KeptWord._meta.get_field("text").max_length
+# The texts a marker is seen in: a note, a chat message or an answer to a closing question.
+Seen = Note | ChatMessage | ClosingAnswer
+
+
+def _person(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return user if user and user.is_authenticated else None
 
 
 def redact_phrase(
@@ -38,7 +49,7 @@ def redact_phrase(
             note=note,
             message=message,
             phrase=phrase,
-            created_by=user if user and user.is_authenticated else None,
+            created_by=_person(user),
         )
         redaction.full_clean()
         redaction.save()
@@ -51,5 +62,86 @@ def redact_phrase(
         user=user,
         action="redact",
         description=f"Redacted a phrase {where}",
+        change=change,
+    )
+
+
+def _event_id(seen_in: Seen) -> int:
+    return seen_in.question.event_id if isinstance(seen_in, ClosingAnswer) else seen_in.event_id
+
+
+def _hidden_automatically(event: Event, words: str, seen_in: Seen) -> bool:
+    """Whether an automatic marker in ``seen_in`` hides exactly ``words`` (case aside)."""
+    redactor = Redactor(event)
+    if isinstance(seen_in, Note):
+        redacted = redactor.note(seen_in)
+    elif isinstance(seen_in, ChatMessage):
+        redacted = redactor.message(seen_in)
+    else:
+        redacted = redactor.text(seen_in.text)
+    return any(
+        span.kind != "manual" and folded(seen_in.text[span.start : span.end]) == folded(words)
+        for span in redacted.spans
+    )
+
+
+def keep_words(
+    *, event: Event, words: str, seen_in: Seen, user: AbstractBaseUser | None
+) -> KeptWord:
+    """Undo an automatic marker that hid no personal data ("we went to Hope"): these words
+    show again everywhere in the event, in the workspace and in every report compiled from
+    now on. Words redacted by hand stay redacted. Versions compiled before still show the
+    marker, which hides more, not less: they stay downloadable."""
+    words = " ".join(words.split())
+    if not words:
+        raise HarvestError("Choose the marker to undo: no words were given.")
+    if len(words) > MAX_KEPT_LENGTH:
+        raise HarvestError(
+            f"A marker hides at most {MAX_KEPT_LENGTH} characters; choose one marker to undo."
+        )
+    if _event_id(seen_in) != event.id:
+        raise HarvestError("That text belongs to another event.")
+
+    def change(state: EventHarvest) -> KeptWord:
+        if KeptWord.objects.filter(event=event, text__iexact=words).exists():
+            raise HarvestError("Those words are already shown: another harvester undid the marker.")
+        if not _hidden_automatically(event, words, seen_in):
+            raise HarvestError(
+                "No automatic marker in that text hides those words; "
+                "the page now shows the latest markers."
+            )
+        kept = KeptWord(event=event, text=words, kept_by=_person(user))
+        kept.full_clean()
+        kept.save()
+        return kept
+
+    return curate(
+        event=event,
+        user=user,
+        action="keep",
+        description="Undid a marker: its words are not personal data",
+        change=change,
+    )
+
+
+def redact_again(*, kept: KeptWord, user: AbstractBaseUser | None) -> None:
+    """Take back "this is not personal data": the words are redacted again everywhere in the
+    event, and report versions that may show them can no longer be downloaded (new versions
+    compile without them), as after a new manual redaction."""
+    event = kept.event
+
+    def change(state: EventHarvest) -> None:
+        deleted, _ = KeptWord.objects.filter(event=event, pk=kept.pk).delete()
+        if not deleted:
+            raise HarvestError(
+                "Those words are already redacted again; the page now shows the latest markers."
+            )
+        run_words_taken_back_hooks(event=event, reason="A harvester redacted words in it again.")
+
+    curate(
+        event=event,
+        user=user,
+        action="redact-again",
+        description="Redacted again words once marked not personal data",
         change=change,
     )

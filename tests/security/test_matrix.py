@@ -113,6 +113,7 @@ def pages(world: World) -> list[tuple[str, str, str, dict]]:
         ),
         ("harvest workspace", "get", reverse("harvest:workspace", args=[slug]), curate),
         ("harvest board", "get", reverse("harvest:board", args=[slug]), curate),
+        ("harvest markers", "get", reverse("harvest:markers", args=[slug]), curate),
         (
             "harvest action",
             "post",
