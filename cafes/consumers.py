@@ -419,18 +419,18 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             logger.warning("Database unavailable while catching up", exc_info=True)
 
     async def _news(self, message: dict) -> None:
-        frame = message.get("frame")
+        text = message.get("text")
         async with self.sync_lock:
             if (
-                frame is not None
+                text is not None
                 and self.table_open
                 and message.get("prev") == self.sent_upto
-                and frame["kind"] not in RESYNC_KINDS
-                and frame["table"] == self.table_id
+                and message["kind"] not in RESYNC_KINDS
+                and message["table"] == self.table_id
             ):
                 # Nothing this socket may see lies between its cursor and this update: send
                 # the frame as it came, without reading the database (see cafes/news.py).
-                await self.send_json(frame)
+                await self.send(text_data=text)
                 self.sent_upto = message["id"]
                 return
             await self._catch_up_locked()

@@ -6,13 +6,14 @@ also carries the update's frame and ``prev``, the id of the update those seats s
 before it (computed under the table's lock, so exact: ``cafes/ordering.py``): a socket
 whose cursor is exactly ``prev`` sends the frame on as it is, with no database read; any
 other socket (a gap: a lost, late or reordered doorbell) reads what it may see from the
-database. The consoles, which show every table, hear only which table changed and read
-a summary of the changed tables at a bounded rate (``cafes/overview.py``).
+database. The consoles, which show every table, read a summary of the tables at a bounded
+rate instead (``cafes/overview.py``).
 So a lost or reordered message can still never lose or duplicate anything (the database is
 the source of truth), and the common case costs one write per note instead of one read per
 seat (docs/benchmarks.md).
 """
 
+import json
 import logging
 from functools import partial
 
@@ -119,22 +120,16 @@ def ring(
     """Tell every socket that may see update ``id`` about it (runs after commit).
 
     The event's own news rings every socket of the event. A table's news goes, frame and
-    all, to the sockets following that table (its seats, and a host or facilitator who has
-    it open); the consoles hear only that the table changed (``cafes/overview.py``), which
-    tells them nothing a staff-free table has not shared."""
+    all, to the sockets following that table only (its seats, and a host or facilitator who
+    has it open); the consoles see it in their next overview (``cafes/overview.py``)."""
     if table_id is None:
         send([group_name("event", event_id)], {"type": "live.news", "id": id})
         return
     message = {"type": "live.news", "id": id, "prev": prev}
     if frame is not None:
-        message["frame"] = frame
+        # Serialised once here, not once by each socket that sends it on.
+        message.update(kind=frame["kind"], table=frame["table"], text=json.dumps(frame))
     send([group_name("table", table_id)], message)
-    table_changed(event_id=event_id, table_id=table_id)
-
-
-def table_changed(*, event_id: int, table_id: int) -> None:
-    """Tell the event's consoles that a table's summary changed (``cafes/overview.py``)."""
-    send([group_name("staff", event_id)], {"type": "live.tables", "tables": [table_id]})
 
 
 def send(groups: list[str], message: dict) -> None:

@@ -1,24 +1,25 @@
 """The console's overview of every table: one reader per event and server process, at a
-bounded rate, whatever the number of tables and consoles.
+bounded rate, whatever the number of tables, notes and consoles.
 
 A facilitator console or review screen shows every table's people, note counts, newest
 note and priorities, not the notes themselves (a screen that opens a table follows that
-table like a seat: ``docs/protocol.md``). Each table's news and presence rings the event's
-``staff`` group with the table's id only; the feed collects those ids and, at most once
-every ``CAFES_OVERVIEW_SECONDS`` (1 s), reads the summaries of the tables that changed in one batch
+table like a seat: ``docs/protocol.md``). While a process holds a console of the event, its
+feed looks once every ``CAFES_OVERVIEW_SECONDS`` (1 s) at the newest update id of the event
+(one query); if anything was written, or someone arrived or left (``cafes/presence.py``
+rings the event's ``staff`` group), it reads every table's summary
 (``selectors.console_overview``: the same few queries for 1 table or 250) and hands the
-same frame, serialised once, to every console of the event in the process.
+tables whose summary changed, serialised once, to every console of the event in the
+process. A note costs the consoles nothing: no message per note, and one read a second
+however many notes came.
 
-The overview is a snapshot, not a log: a lost ring is mended by the next (every console's
-heartbeat asks for every table), and a frame read before a screen's latest ``state`` is
-left out by that screen (``upto``). A frame lists only the tables whose summary differs
-from the one the feed sent last, so a heartbeat's full read sends little or nothing.
+The overview is a snapshot, not a log: reading every table each time leaves nothing behind
+(a note committed late at one table is in the next read), and a frame read before a
+screen's latest ``state`` is left out by that screen (``upto``).
 """
 
 import asyncio
 import json
 import logging
-import time
 import weakref
 from collections.abc import Callable
 
@@ -30,9 +31,6 @@ from cafes import selectors
 from events.models import Event
 
 logger = logging.getLogger(__name__)
-
-# Rings within this long of each other share a read even when the last read was long ago.
-GATHER = 0.1
 
 # Told (without waiting for it) that a frame is ready: ``(upto, text)``.
 Listener = Callable[[int, str], None]
@@ -47,10 +45,9 @@ class OverviewFeed:
     def __init__(self, event: Event) -> None:
         self.event = event
         self.listeners: dict[object, Listener] = {}
-        self.changed: set[int] = set()
-        self.everything = False
+        self.changed = True  # read at the first look
+        self.upto: int | None = None  # the newest update id at the last read
         self.task: asyncio.Task | None = None
-        self.read_at = 0.0  # monotonic time of the last read
         self.reads = 0  # how many reads this feed made (for tests and logs)
         self.sent: dict[int, str] = {}  # table id -> the summary last sent, as JSON
 
@@ -66,6 +63,7 @@ class OverviewFeed:
         # A new screen's state may be newer than what the feed last sent: send each table's
         # next summary whatever it was before.
         feed.sent.clear()
+        feed._wake()
         return feed
 
     def leave(self, key: object) -> None:
@@ -79,13 +77,14 @@ class OverviewFeed:
             self.task.cancel()
 
     def changed_table(self, table_id: int) -> None:
-        """Something at this table changed (a note, a priority, someone arriving)."""
-        self.changed.add(table_id)
+        """Someone arrived at or left this table: read the tables at the next look."""
+        self.changed = True
         self._wake()
 
     def refresh(self) -> None:
-        """Read every table again (a console's heartbeat: mends any ring that was lost)."""
-        self.everything = True
+        """Read every table at the next look even if nothing seems to have changed (a
+        console's heartbeat: people whose connection lapsed stop counting as present)."""
+        self.changed = True
         self._wake()
 
     def _wake(self) -> None:
@@ -94,33 +93,38 @@ class OverviewFeed:
 
     async def _run(self) -> None:
         interval = settings.CAFES_OVERVIEW_SECONDS
-        while self.changed or self.everything:
-            wait = max(GATHER, self.read_at + interval - time.monotonic())
-            await asyncio.sleep(wait)
-            tables = None if self.everything else sorted(self.changed)
-            self.changed, self.everything = set(), False
-            self.read_at = time.monotonic()
+        while self.listeners:
+            await asyncio.sleep(interval)
             try:
-                frame = await database_sync_to_async(
-                    selectors.console_overview, thread_sensitive=False
-                )(event=self.event, table_ids=tables)
+                await self._look()
             except DatabaseError:
-                # Kept for the next try: a console's heartbeat wakes the feed again.
+                # The next look tries again.
                 logger.warning("Database unavailable for the console overview")
-                self.everything = True
-                return
+                self.changed = True
             except Exception:
                 logger.exception("The console overview could not be read")
-                return
-            self.reads += 1
-            changed = []
-            for table in frame["tables"]:
-                summary = json.dumps(table, sort_keys=True)
-                if self.sent.get(table["id"]) != summary:
-                    self.sent[table["id"]] = summary
-                    changed.append(table)
-            if not changed:
-                continue
-            text = json.dumps({**frame, "tables": changed})
-            for listener in list(self.listeners.values()):
-                listener(frame["upto"], text)
+                self.changed = True
+
+    async def _look(self) -> None:
+        newest = await database_sync_to_async(selectors.newest_update_id, thread_sensitive=False)(
+            event=self.event
+        )
+        if newest == self.upto and not self.changed:
+            return
+        self.changed = False
+        frame = await database_sync_to_async(selectors.console_overview, thread_sensitive=False)(
+            event=self.event
+        )
+        self.reads += 1
+        self.upto = frame["upto"]
+        tables = []
+        for table in frame["tables"]:
+            summary = json.dumps(table, sort_keys=True)
+            if self.sent.get(table["id"]) != summary:
+                self.sent[table["id"]] = summary
+                tables.append(table)
+        if not tables:
+            return
+        text = json.dumps({**frame, "tables": tables})
+        for listener in list(self.listeners.values()):
+            listener(frame["upto"], text)

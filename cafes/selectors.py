@@ -345,11 +345,17 @@ def _console_tables(
     ]
 
 
+def newest_update_id(*, event: Event) -> int:
+    """The newest live update of the event (one index lookup): has anything been written?"""
+    last = LiveUpdate.objects.filter(event=event).order_by("-pk").values_list("pk").first()
+    return last[0] if last else 0
+
+
 def console_overview(*, event: Event, table_ids: Collection[int] | None = None) -> dict:
     """The ``overview`` frame: the console's view of the tables that changed (all of them
     when ``table_ids`` is ``None``), with ``upto``, the newest update id when it was read. A
     screen whose state is newer than ``upto`` leaves it out (the state already shows more)."""
-    upto = LiveUpdate.objects.filter(event=event).aggregate(last=Max("pk"))["last"] or 0
+    upto = newest_update_id(event=event)
     round_id = Cafe.objects.filter(event=event).values_list("current_round_id", flat=True).first()
     return {
         "type": "overview",
