@@ -48,6 +48,7 @@ from events.models import (
     Event,
     SegmentKind,
 )
+from ops.spreadsheet import safe_cell, unsafe_cell
 
 COLUMNS = ["round", "table", "kind", "text", "role", "question"]
 VOTES = "votes"
@@ -171,7 +172,7 @@ def read_file(stream: Iterable[str]) -> ImportFile:
             if len(values) != len(header):
                 errors.append(f"line {start}: expected {len(header)} columns, found {len(values)}.")
                 continue
-            raw = dict(zip(header, values, strict=True))
+            raw = dict(zip(header, (unsafe_cell(v) for v in values), strict=True))
             if (raw["kind"] or "").strip().lower() == META:
                 errors.extend(meta.add(start, raw))
                 continue
@@ -347,6 +348,9 @@ def _table_label(table: Table) -> str:
 
 
 def export_csv(*, event: Event) -> str:
+    """The export as CSV text. A cell a spreadsheet would run as a formula (a note typed as
+    "=HYPERLINK(…)") starts with a quote; ``read_file`` takes it off again."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(export_rows(event=event))
+    rows = ([safe_cell(cell) for cell in row] for row in export_rows(event=event))
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict
 
+from ops.spreadsheet import safe_cell
 from reports.document import ReportDocument
 from reports.series_document import AnyDocument, SeriesDocument
 
@@ -21,10 +22,6 @@ SERIES_CSV_COLUMNS = [
     "first_step", "impact", "open_questions", "endorsements", "concerns", "kind", "theme",
     "group", "role", "text",
 ]  # fmt: skip
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Invisible characters a spreadsheet skips before it reads a formula ("\ufeff=HYPERLINK(…)").
-INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00a0 "
 
 
 def _theme(theme) -> dict:
@@ -93,14 +90,6 @@ def series_as_dict(doc: SeriesDocument) -> dict:
 def render_json(doc: AnyDocument) -> bytes:
     data = series_as_dict(doc) if isinstance(doc, SeriesDocument) else as_dict(doc)
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
-
-
-def safe_cell(value) -> str:
-    """The value as text a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    visible = text.lstrip(INVISIBLE)
-    risky = text.startswith(FORMULA_START) or visible.startswith(FORMULA_START)
-    return "'" + text if risky else text
 
 
 def _series_rows(doc: SeriesDocument) -> Iterator[list[str]]:

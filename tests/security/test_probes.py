@@ -2,7 +2,7 @@
 
 import pytest
 
-from reports.renderers.structured import safe_cell
+from ops.spreadsheet import safe_cell
 from tests.cafes.test_consumers import frames_until, join, room  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
