@@ -357,6 +357,8 @@ def server_command(kind: str, app: str, port: int, workers: int, ws: str | None)
     if kind == "uvicorn":
         command = [str(BIN / "uvicorn"), app, "--host", "127.0.0.1", "--port", str(port)]
         command += ["--workers", str(workers), "--log-level", "warning", "--backlog", "4096"]
+        # As scripts/serve.sh and docker-compose.yml run it (docs/operations.md).
+        command += ["--ws-per-message-deflate", "false"]
         return command + (["--ws", ws] if ws else [])
     if kind == "hypercorn":
         command = [str(BIN / "hypercorn"), app, "--bind", f"127.0.0.1:{port}", "--backlog", "4096"]

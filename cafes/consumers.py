@@ -8,6 +8,7 @@ viewer may see after the last one it sent, so each is delivered once and in orde
 
 import asyncio
 import contextlib
+import inspect
 import json
 import logging
 import time
@@ -48,13 +49,22 @@ UNAVAILABLE_MESSAGE = "The server could not reach its database just now; please 
 logger = logging.getLogger(__name__)
 
 
+_in_db_thread: dict = {}
+
+
 def in_db_thread(func):
     """Run ``func`` (database work) in the event loop's thread pool, each call with its own
     pooled connection, instead of Channels' default single thread per process: with one
     thread every socket's database work queued behind every other's, and that thread was
     the limit of the whole server (docs/benchmarks.md). Each call is one unit of work (a
-    service's transaction, or a read), so nothing depends on sharing a thread."""
-    return database_sync_to_async(func, thread_sensitive=False)
+    service's transaction, or a read), so nothing depends on sharing a thread. The wrapper
+    of a module function is made once (building one for every call showed in profiles)."""
+    wrapper = _in_db_thread.get(func)
+    if wrapper is None:
+        wrapper = database_sync_to_async(func, thread_sensitive=False)
+        if inspect.isfunction(func):  # not a bound method: one per socket and call
+            _in_db_thread[func] = wrapper
+    return wrapper
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,8 @@ def asgi_server(
                 "--workers",
                 str(workers),
                 "--no-proxy-headers",
+                "--ws-per-message-deflate",
+                "false",
                 "--log-level",
                 "warning",
             ],
