@@ -109,9 +109,11 @@ def resynced(socket: object) -> None:
 
 
 def _maybe_report() -> None:
+    if _report is None:  # the usual case (no outage being reported): nothing to count
+        return
     with _lock:
         waiting = _report is not None and _down_since is None
-        behind = any(epoch != _epoch for epoch in _sockets.values())
+        behind = waiting and any(epoch != _epoch for epoch in _sockets.values())
         timer = _report
     if waiting and not behind:
         timer.cancel()
@@ -127,11 +129,12 @@ def _log_back(outage: float, epoch: int) -> None:
         failures, resynced = _failures, _resynced
         behind = sum(1 for e in _sockets.values() if e != _epoch)
     logger.warning(
-        "The channel layer is back after %.0f s (%d operations failed meanwhile); %d "
-        "sockets caught up from the database%s.",
+        "The channel layer is back after %.0f s (%d operations failed meanwhile); %d %s "
+        "caught up from the database%s.",
         outage,
         failures,
         resynced,
+        "socket" if resynced == 1 else "sockets",
         f", {behind} not yet" if behind else "",
     )
 
