@@ -8,14 +8,11 @@ viewer may see after the last one it sent, so each is delivered once and in orde
 
 import asyncio
 import contextlib
-import inspect
 import json
 import logging
 import time
-from dataclasses import dataclass, field
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
@@ -24,11 +21,12 @@ from django.utils import timezone
 from cafes import arrivals, layer_health, presence, selectors, services
 from cafes.checks import check_client_id
 from cafes.errors import CafeError
+from cafes.frames import WRITES, TokenBucket, Write, call, in_db_thread
 from cafes.groups import group_name
-from cafes.models import LiveUpdate, Table
+from cafes.models import LiveUpdate
 from cafes.news import RESYNC_KINDS, newest_for_table
 from cafes.overview import OverviewFeed
-from cafes.permissions import can_read_table, can_watch
+from cafes.permissions import can_watch
 from events.models import Event
 
 MAX_FRAME_BYTES = 8 * 1024
@@ -47,94 +45,6 @@ GONE_QUIET = 4408
 UNAVAILABLE_MESSAGE = "The server could not reach its database just now; please try again."
 
 logger = logging.getLogger(__name__)
-
-
-_in_db_thread: dict = {}
-
-
-def in_db_thread(func):
-    """Run ``func`` (database work) in the event loop's thread pool, each call with its own
-    pooled connection, instead of Channels' default single thread per process: with one
-    thread every socket's database work queued behind every other's, and that thread was
-    the limit of the whole server (docs/benchmarks.md). Each call is one unit of work (a
-    service's transaction, or a read), so nothing depends on sharing a thread. The wrapper
-    of a module function is made once (building one for every call showed in profiles)."""
-    wrapper = _in_db_thread.get(func)
-    if wrapper is None:
-        wrapper = database_sync_to_async(func, thread_sensitive=False)
-        if inspect.isfunction(func):  # not a bound method: one per socket and call
-            _in_db_thread[func] = wrapper
-    return wrapper
-
-
-@dataclass(frozen=True)
-class Write:
-    """A frame type that changes something: the service it calls and the fields it takes."""
-
-    service: object
-    required: tuple[str, ...] = ()
-    optional: tuple[str, ...] = ()
-
-
-WRITES: dict[str, Write] = {
-    "cafe.start": Write(services.start_cafe),
-    "round.seat": Write(services.seat_round, ("number",), ("strategy",)),
-    "round.open": Write(services.open_round, ("number",), ("minutes", "strategy")),
-    "round.extend": Write(services.extend_round, ("minutes",)),
-    "round.close": Write(services.close_round),
-    "cafe.phase": Write(services.set_phase, ("phase",)),
-    "broadcast": Write(services.broadcast, ("text",)),
-    "seat.move": Write(services.move_participant, ("participant_id", "table_id")),
-    "seat.choose": Write(services.choose_table, ("table_id",)),
-    "note.post": Write(services.post_note, ("text", "kind"), ("table_id",)),
-    "note.edit": Write(services.edit_note, ("note_id", "text"), ("kind",)),
-    "note.withdraw": Write(services.withdraw_note, ("note_id",)),
-    "note.tag": Write(services.tag_note, ("note_id", "tags")),
-    "note.hide": Write(services.hide_note, ("note_id",), ("hidden",)),
-    "note.merge": Write(services.merge_notes, ("note_id", "into_id")),
-    "read_back.save": Write(services.save_read_back, ("table_id", "text")),
-    "chat.post": Write(services.post_chat, ("text",), ()),
-    "chat.react": Write(services.react_to_chat, ("message_id", "reaction"), ("on",)),
-    "chat.moderate": Write(services.moderate_chat, ("message_id",), ("pinned", "hidden")),
-    "priority.add": Write(services.add_priority, (), ("text", "source_note_id", "table_id")),
-    "priority.remove": Write(services.remove_priority, ("priority_id",)),
-    "vote": Write(services.vote, ("priority_id",), ("on",)),
-    "answer": Write(services.answer_question, ("question_id", "text"), ()),
-}
-# Writes whose service stores the client_id (and so returns the stored row on a retry).
-STORES_CLIENT_ID = {"note.post", "chat.post", "priority.add", "answer"}
-
-
-@dataclass
-class TokenBucket:
-    """Per-connection rate limit: ``burst`` frames at once, refilled at ``rate`` a second."""
-
-    burst: float
-    rate: float
-    tokens: float = field(init=False)
-    stamp: float = field(default_factory=time.monotonic)
-
-    def __post_init__(self) -> None:
-        self.tokens = self.burst
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
-
-
-def _call(write: Write, viewer, frame: dict):
-    kwargs = {name: frame[name] for name in write.required}
-    kwargs.update({name: frame[name] for name in write.optional if name in frame})
-    if write.service is services.answer_question:
-        return write.service(participant=viewer.participant, client_id=frame["client_id"], **kwargs)
-    if frame["type"] in STORES_CLIENT_ID:
-        kwargs["client_id"] = frame["client_id"]
-    return write.service(viewer=viewer, **kwargs)
 
 
 class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
@@ -294,7 +204,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             # while Redis restarted): each heartbeat also looks in the database, so a lost
             # doorbell costs at most one heartbeat interval.
             if self.overview is not None:
-                self.overview.refresh()  # one read for every console of this process
+                self.overview.changed()  # one read for every console of this process
             if await self._may_have_missed_news():
                 await self._catch_up()
             if rejoined and layer_health.needs_resync(self):
@@ -369,7 +279,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
                 raise CafeError("malformed", f"The frame needs: {', '.join(missing)}.")
             if frame["type"] == "answer" and self.viewer.participant is None:
                 raise CafeError("forbidden", "Only participants answer the closing questions.")
-            result = await in_db_thread(_call)(write, self.viewer, frame)
+            result = await in_db_thread(call)(write, self.viewer, frame)
         except CafeError as error:
             await self._error(error.code, error.message, frame)
             return
@@ -396,7 +306,13 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             return
         switched = False
         if can_watch(self.viewer):
-            readable = None if table is None else await in_db_thread(self._may_read)(table)
+            readable = (
+                None
+                if table is None
+                else await in_db_thread(selectors.table_readable)(
+                    viewer=self.viewer, table_id=table
+                )
+            )
             if table is not None and readable is None:
                 await self._error("not_found", "There is no such table at this event.", frame)
                 return
@@ -409,7 +325,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
             await self._error("malformed", "last_update_id must be a whole number.", frame)
             return
         else:
-            newest = await in_db_thread(self._newest_id)()
+            newest = await in_db_thread(selectors.newest_update_id)(event=self.viewer.event)
             if last > newest or newest - last > REPLAY_MAX_BEHIND:
                 await self._send_state_locked()
             else:
@@ -448,8 +364,7 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
     async def live_tables(self, message: dict) -> None:
         """Tables' summaries changed: the console's overview reads them with the others."""
         if self.overview is not None:
-            for table_id in message["tables"]:
-                self.overview.changed_table(table_id)
+            self.overview.changed()
 
     def _overview_ready(self, upto: int, text: str) -> None:
         """The event's overview has a frame. This socket sends it on its own task, so a
@@ -619,13 +534,3 @@ class LiveCafeConsumer(AsyncJsonWebsocketConsumer):
         if self.viewer.participant is None:
             return None
         return await arrivals.seat(self.viewer.event, self.viewer.participant)
-
-    def _may_read(self, table_id: int) -> bool | None:
-        """Whether this staff viewer may read the table's notes; ``None``: no such table
-        at this event."""
-        table = Table.objects.filter(event=self.viewer.event, pk=table_id).first()
-        return None if table is None else can_read_table(self.viewer, table)
-
-    def _newest_id(self) -> int:
-        last = LiveUpdate.objects.filter(event=self.viewer.event).order_by("-pk").first()
-        return last.pk if last else 0

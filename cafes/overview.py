@@ -45,7 +45,7 @@ class OverviewFeed:
     def __init__(self, event: Event) -> None:
         self.event = event
         self.listeners: dict[object, Listener] = {}
-        self.changed = True  # read at the first look
+        self.changed_since = True  # read at the first look
         self.upto: int | None = None  # the newest update id at the last read
         self.task: asyncio.Task | None = None
         self.reads = 0  # how many reads this feed made (for tests and logs)
@@ -76,15 +76,11 @@ class OverviewFeed:
         if self.task is not None:
             self.task.cancel()
 
-    def changed_table(self, table_id: int) -> None:
-        """Someone arrived at or left this table: read the tables at the next look."""
-        self.changed = True
-        self._wake()
-
-    def refresh(self) -> None:
-        """Read every table at the next look even if nothing seems to have changed (a
-        console's heartbeat: people whose connection lapsed stop counting as present)."""
-        self.changed = True
+    def changed(self) -> None:
+        """Someone arrived or left, or a console's heartbeat asks: read every table at the
+        next look even if nothing was written (people whose connection lapsed stop counting
+        as present)."""
+        self.changed_since = True
         self._wake()
 
     def _wake(self) -> None:
@@ -100,18 +96,18 @@ class OverviewFeed:
             except DatabaseError:
                 # The next look tries again.
                 logger.warning("Database unavailable for the console overview")
-                self.changed = True
+                self.changed_since = True
             except Exception:
                 logger.exception("The console overview could not be read")
-                self.changed = True
+                self.changed_since = True
 
     async def _look(self) -> None:
         newest = await database_sync_to_async(selectors.newest_update_id, thread_sensitive=False)(
             event=self.event
         )
-        if newest == self.upto and not self.changed:
+        if newest == self.upto and not self.changed_since:
             return
-        self.changed = False
+        self.changed_since = False
         frame = await database_sync_to_async(selectors.console_overview, thread_sensitive=False)(
             event=self.event
         )

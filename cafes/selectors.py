@@ -345,6 +345,13 @@ def _console_tables(
     ]
 
 
+def table_readable(*, viewer: Viewer, table_id: int) -> bool | None:
+    """Whether this viewer may read the table's notes (``None``: no such table at the
+    viewer's event): a staff screen asking to follow a table."""
+    table = Table.objects.filter(event=viewer.event, pk=table_id).first()
+    return None if table is None else can_read_table(viewer, table)
+
+
 def newest_update_id(*, event: Event) -> int:
     """The newest live update of the event (one index lookup): has anything been written?"""
     last = LiveUpdate.objects.filter(event=event).order_by("-pk").values_list("pk").first()
