@@ -289,6 +289,11 @@ def _draft_report_themes(event: Event, redactor: Redactor) -> list[HarvestTheme]
     return out
 
 
+def has_themes(*, event: Event) -> bool:
+    """Whether the event's notes were grouped into stored themes (drafts or curated)."""
+    return Theme.objects.filter(event=event).exists()
+
+
 def content_as_of(*, event: Event) -> datetime:
     """When anything a report of ``event`` shows last changed: its end, a note written or
     edited, a chat message, an answer, a withdrawal or a curation change. A report compiled
@@ -314,7 +319,7 @@ def harvest_for_report(*, event: Event) -> Harvest:
     the fly; notes posted after the themes were built are listed under "Other".
     """
     redactor = Redactor(event)
-    if Theme.objects.filter(event=event).exists():
+    if has_themes(event=event):
         themes = _stored_report_themes(event, redactor)
     else:
         themes = _draft_report_themes(event, redactor)

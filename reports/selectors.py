@@ -101,6 +101,17 @@ def reports_for_series(*, series: Series, user: AbstractBaseUser) -> list[EventR
     return out
 
 
+def reports_for_event(
+    *, event: Event, user: AbstractBaseUser, newest: int = 3
+) -> EventReports | None:
+    """The event's newest report versions for the harvest workspace; ``None`` if ``user``
+    may not download them."""
+    if not can_download_reports(user, event):
+        return None
+    versions = _with_files(versions_of(event=event)[:newest])
+    return EventReports(event, versions, can_manage_event(user, event))
+
+
 def report_file(*, pk: int) -> ReportFile | None:
     return (
         ReportFile.objects.select_related("version__event__series", "version__series")

@@ -23,7 +23,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from events.models import Event, Series, Stage
-from harvest.selectors import content_as_of
+from harvest.selectors import content_as_of, has_themes
+from harvest.services import build_themes
 from reports.document import build_document
 from reports.errors import ReportsError
 from reports.models import Download, ReportFile, ReportFormat, ReportStatus, ReportVersion
@@ -215,6 +216,10 @@ def compile_report(*, version: ReportVersion) -> ReportVersion:
             series=version.series, version=version.number, compiled_at=timezone.now()
         )
     else:
+        if not has_themes(event=version.event):
+            # The harvest workspace starts from these drafts; the report shows the same ones.
+            _progress(version, attempt, 2, "Building draft themes", "themes")
+            build_themes(event=version.event)
         _progress(version, attempt, 5, "Reading the harvest", "document")
         doc = build_document(
             event=version.event, version=version.number, compiled_at=timezone.now()

@@ -7,16 +7,23 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Event, Series
-from events.permissions import can_compile_series_report, can_manage_event, can_view_series
+from events.permissions import (
+    can_compile_series_report,
+    can_download_reports,
+    can_manage_event,
+    can_view_series,
+)
 from events.views.access import event_page, series_page
 from reports import selectors, services
 from reports.errors import ReportsError
 from reports.models import ReportFormat
 from reports.permissions import can_download_version
 from reports.renderers import RENDERERS
+from reports.templatetags.report_panels import panel_context
 
 
 @require_GET
@@ -57,8 +64,20 @@ def compile_event(request: HttpRequest, event: Event) -> HttpResponse:
         messages.success(
             request, f"Version {version.number} of {event.title} is queued; it appears below."
         )
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     url = reverse("reports:series", args=[event.series.slug])
     return redirect(f"{url}#event-{event.slug}")
+
+
+@require_GET
+@event_page(can_download_reports)
+def event_panel(request: HttpRequest, event: Event) -> HttpResponse:
+    """The harvest workspace's report panel alone, which it polls while a version compiles."""
+    return render(request, "reports/_event_panel.html", panel_context(request.user, event))
 
 
 @require_POST

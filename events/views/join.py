@@ -96,7 +96,6 @@ def _join_page(request, event, *, invitation):
         return redirect("events:welcome", code=event.code)
     if event.status not in JOINABLE:
         return _problem(request, CLOSED_MESSAGES[event.status], event=event, status=200)
-    initial = {"contact_email": invitation.email} if invitation else {}
     if request.method == "POST":
         address = client_address(request)
         try:
@@ -104,7 +103,8 @@ def _join_page(request, event, *, invitation):
         except Throttled as throttled:
             return _problem(request, throttled.message, event=event, status=429)
         record_attempt(scope="join", address=address, key=event.code)
-    form = JoinForm(request.POST or None, event=event, initial=initial)
+    # The questionnaire email is opt-in: never filled in from the invitation (issue 17).
+    form = JoinForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
             participant = services.join_event(
@@ -145,6 +145,7 @@ def welcome(request, code: str):
             "participant": participant,
             "waitlisted": participant.status == ParticipantStatus.WAITLISTED,
             "agenda": selectors.agenda(event),
+            "has_closing_questions": event.closing_questions.exists(),
             "role_label": event.role_codes.filter(code=participant.role_code)
             .values_list("label", flat=True)
             .first(),

@@ -45,7 +45,8 @@ def test_good_invitation_link_joins_and_lands_on_the_welcome_page(client, invita
     assert "You have been invited to" in shown
     assert "word for word" in shown
     assert "withdraw at any time" in shown
-    assert 'value="robin@example.org"' in shown  # the questionnaire email, pre-filled
+    # The questionnaire email is the participant's to give, not taken from the invitation.
+    assert "robin@example.org" not in shown
 
     response = client.post(invite_path(invitation), {**GOOD, "contact_email": "r@example.org"})
     assert response.status_code == 302
@@ -177,3 +178,30 @@ def test_signed_token_names_its_event_and_invitation(invitation):
         "e": invitation.event_id,
         "i": invitation.pk,
     }
+
+
+def test_joining_from_an_invitation_stores_no_email_unless_the_person_gives_one(client, invitation):
+    response = client.post(invite_path(invitation), GOOD)
+    assert response.status_code == 302
+    assert Participant.objects.get().contact_email == ""
+
+
+def test_the_welcome_page_after_the_event_closed_says_it_ended(client, invitation):
+    client.post(invite_path(invitation), GOOD)
+    event = invitation.event
+    event.status = "closed"
+    event.save(update_fields=["status"])
+    welcome = text(client.get(reverse("events:welcome", kwargs={"code": event.code})))
+    assert "This event has ended. Thank you for taking part." in welcome
+    assert "The café opens when the event starts" not in welcome
+    assert "Go to your café table" not in welcome
+
+
+def test_a_connect_welcome_page_describes_open_space_not_cafe_rounds(client, open_event):
+    open_event.stage = "connect"
+    open_event.save(update_fields=["stage"])
+    client.post(reverse("events:join", kwargs={"code": open_event.code}), GOOD)
+    welcome = text(client.get(reverse("events:welcome", kwargs={"code": open_event.code})))
+    assert "propose a topic" in welcome
+    assert "table host" not in welcome
+    assert "Each round has a question" not in welcome

@@ -1,5 +1,6 @@
 """Asking for versions, compiling them (idempotent, restartable, retried) and the task."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,8 @@ from django.db import OperationalError
 
 from events.models import EventStatus, Stage
 from events.services import transition_event
+from harvest.models import Theme
+from harvest.services import rename_theme
 from reports import services
 from reports.errors import ReportsError
 from reports.models import ReportFile, ReportStatus, ReportVersion
@@ -83,6 +86,30 @@ def test_compiling_records_one_file_per_format_matching_what_is_on_disk(report_e
         content = Path(f.file.path).read_bytes()
         assert len(content) == f.size
     assert sorted(Path(f.file.path) for f in files) == files_on_disk(done)
+
+
+def test_the_first_compile_builds_the_draft_themes_the_workspace_then_shows(report_event):
+    """Closing an event compiles v1; the harvester then finds the same themes to curate
+    in the workspace instead of an empty board (issue 17)."""
+    assert not Theme.objects.filter(event=report_event).exists()
+    version = services.request_report(event=report_event)
+    done = services.compile_report(version=version)
+    assert done.status == ReportStatus.DONE
+    stored = list(Theme.objects.filter(event=report_event).order_by("round__number", "position"))
+    assert stored
+    assert not any(t.is_curated for t in stored)
+    doc = json.loads(Path(done.files.get(format="json").file.path).read_bytes())
+    assert {t.title for t in stored} <= {t["title"] for t in doc["themes"]}
+
+
+def test_a_compile_keeps_the_themes_a_harvester_curated(report_event):
+    services.compile_report(version=services.request_report(event=report_event))
+    theme = Theme.objects.filter(event=report_event, kind="notes").first()
+    rename_theme(theme=theme, title="Nobody explained anything", user=None)
+    done = services.compile_report(version=services.request_report(event=report_event))
+    doc = json.loads(Path(done.files.get(format="json").file.path).read_bytes())
+    assert "Nobody explained anything" in {t["title"] for t in doc["themes"]}
+    assert Theme.objects.get(pk=theme.pk).title == "Nobody explained anything"
 
 
 def test_running_the_compile_twice_yields_one_set_of_files(report_event):

@@ -146,3 +146,56 @@ def test_an_unfinished_or_unknown_file_is_not_found(report_event, people, ready_
     client.force_login(people["facilitator"])
     assert client.get(reverse("reports:download", args=[ready_file.pk])).status_code == 404
     assert client.get(reverse("reports:download", args=[999999])).status_code == 404
+
+
+# --- the harvest workspace's report panel (issue 17) ------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_workspace_report_panel_is_for_the_events_staff(role, report_event, people, ready_file):
+    url = reverse("reports:event_panel", args=[report_event.slug])
+    response = client_as(role, report_event, people).get(url)
+    if role in ALLOWED:
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Version 1" in page
+        assert reverse("reports:download", args=[ready_file.pk]) in page
+        assert ("Compile a new version" in page) == (role == "facilitator")
+    elif role == "other_event_staff":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302
+
+
+def test_the_facilitator_compiles_a_new_version_from_the_workspace_and_stays_there(
+    report_event, people, ready_file, enqueued, django_capture_on_commit_callbacks
+):
+    client = client_as("facilitator", report_event, people)
+    workspace = reverse("harvest:workspace", args=[report_event.slug])
+    page = client.get(workspace).content.decode()
+    assert "Compile a new version" in page
+    assert "Version 1" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:compile", args=[report_event.slug]), {"next": workspace}
+        )
+    assert response.status_code == 302
+    assert response.url == workspace
+    version = ReportVersion.objects.get(event=report_event, number=2)
+    assert enqueued == [version.pk]
+
+    page = client.get(workspace).content.decode()
+    assert "Version 2 of" in page  # the message
+    assert "Waiting for a worker" in page  # the new version's progress
+    assert "data-in-progress" in page  # so the panel polls until it is ready
+
+
+@pytest.mark.parametrize("hostile", ["https://evil.example/", "//evil.example/", "javascript:x"])
+def test_compiling_never_sends_the_facilitator_off_site(report_event, people, hostile):
+    client = client_as("facilitator", report_event, people)
+    response = client.post(reverse("reports:compile", args=[report_event.slug]), {"next": hostile})
+    assert response.status_code == 302
+    assert response.url == (
+        reverse("reports:series", args=[report_event.series.slug]) + f"#event-{report_event.slug}"
+    )
