@@ -338,6 +338,15 @@ class ReadBack(models.Model):
     author_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="read_backs",
+        help_text="The participant hosting the table who wrote it (none for staff): their "
+        "withdrawal removes it.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -73,6 +73,9 @@ def priority_payload(priority: Priority) -> dict:
         "round": priority.round.number,
         "text": priority.text,
         "source_note": priority.source_note_id,
+        # Who put it forward (a participant id; null for staff and imports): they, and the
+        # table's moderators, may remove it.
+        "author": priority.author_id,
         "votes": len(voters) + priority.recorded_votes,
         "voters": voters,
         "client_id": str(priority.client_id),
@@ -94,6 +97,7 @@ def read_back_payload(read_back: ReadBack | None) -> dict | None:
     if read_back is None:
         return None
     return {
+        "id": read_back.pk,
         "table": read_back.table_id,
         "round": read_back.round.number,
         "text": read_back.text,

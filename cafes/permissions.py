@@ -7,7 +7,7 @@ functions before writing; views and the consumer ask them before showing anythin
 
 from dataclasses import dataclass, field
 
-from cafes.models import Table
+from cafes.models import Priority, Table
 from events.models import Event, Participant, StaffRole, Stage
 
 RUNNING_ROLES = frozenset({StaffRole.FACILITATOR, StaffRole.TABLE_HOST})
@@ -60,8 +60,17 @@ def can_read_table(viewer: Viewer, table: Table) -> bool:
     return can_watch(viewer) and not table.closed_to_staff
 
 
-def can_moderate(viewer: Viewer, table: Table) -> bool:
-    """Tag, merge, hide notes and write the read-back: the table's host or a facilitator."""
+def can_moderate(viewer: Viewer, table: Table, hosting_table_id: int | None = None) -> bool:
+    """Tag, merge, hide notes and write the read-back: the table's host or a facilitator.
+
+    A table with no staff host is kept by one of its participants (their seat has a
+    ``SeatHosting``); the page calls them its host, so they tidy that table, and only that
+    one, while their seat in the current round keeps it: ``hosting_table_id`` is that table
+    (``selectors.hosted_table_id``). Staff-free tables are closed to staff only: a
+    participant keeping one tidies it like any other.
+    """
+    if viewer.participant is not None:
+        return hosting_table_id is not None and hosting_table_id == table.pk
     if table.closed_to_staff:
         return False
     if can_run(viewer):
@@ -84,6 +93,16 @@ def can_write_at(viewer: Viewer, table: Table, seated_table_id: int | None) -> b
 def can_chat(viewer: Viewer) -> bool:
     """Participants and the people running the event; the review team only watches."""
     return viewer.participant is not None or bool(viewer.roles & RUNNING_ROLES)
+
+
+def can_remove_priority(
+    viewer: Viewer, priority: Priority, hosting_table_id: int | None = None
+) -> bool:
+    """Take a priority off the table's board: whoever put it forward, or the table's moderators
+    (a staff host's or facilitator's priority has no participant author)."""
+    if viewer.participant is not None and priority.author_id == viewer.participant.pk:
+        return True
+    return can_moderate(viewer, priority.table, hosting_table_id)
 
 
 def can_vote(viewer: Viewer, seated_table_id: int | None, table: Table) -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cafes import ordering
 from cafes.models import (
     Cafe,
+    CafePhase,
     ChatMessage,
     ChatReaction,
     ClosingAnswer,
@@ -50,6 +51,7 @@ from cafes.permissions import (
 from events.identity import participant_for
 from events.models import ClosingQuestion, Event, Participant, ParticipantStatus
 from events.permissions import staff_roles
+from events.selectors import round_prompts
 
 # A connection whose last heartbeat is older than this no longer counts as present (the
 # heartbeat watchdog clears a silent socket's presence sooner; this catches a crashed server).
@@ -94,11 +96,34 @@ def seat_for(*, viewer: Viewer) -> Seat | None:
 
 
 def _seat_in(cafe: Cafe | None, participant: Participant | None) -> Seat | None:
+    """The participant's seat in the current round, with its table and whether they keep it
+    (``_hosted_table_id``), in one query."""
     if participant is None or cafe is None or cafe.current_round_id is None:
         return None
     return (
-        Seat.objects.select_related("table")
+        Seat.objects.select_related("table", "hosting")
         .filter(round_id=cafe.current_round_id, participant=participant)
+        .first()
+    )
+
+
+def _hosted_table_id(seat: Seat | None) -> int | None:
+    """The table this seat keeps (a participant hosting a table with no staff host)."""
+    # ``hosting`` came with the seat (select_related): no query either way.
+    return seat.table_id if seat is not None and hasattr(seat, "hosting") else None
+
+
+def hosted_table_id(*, viewer: Viewer, round_id: int | None) -> int | None:
+    """The table a participant hosts in this round (their seat there has a ``SeatHosting``),
+    or ``None``: staff, someone seated without hosting, or no round. One query; what
+    ``permissions.can_moderate`` needs to let a participant host tidy their own table."""
+    if viewer.participant is None or round_id is None:
+        return None
+    return (
+        Seat.objects.filter(
+            round_id=round_id, participant=viewer.participant, hosting__isnull=False
+        )
+        .values_list("table_id", flat=True)
         .first()
     )
 
@@ -242,19 +267,40 @@ def _chat(event: Event, *, moderator: bool) -> list[dict]:
     return [chat_payload(m) for m in reversed(latest)]
 
 
-def _read_back(table: Table, round_: Round, rounds: list[Round]) -> dict | None:
-    """In round 2 and after: the table's notes from the round before, and the host's summary
-    (``rounds``: the event's rounds, already read for the state)."""
-    earlier = max(
-        (r for r in rounds if r.number < round_.number), key=lambda r: r.number, default=None
-    )
-    if earlier is None:
+def read_back_round(*, cafe: Cafe | None, rounds: list[Round]) -> Round | None:
+    """The round whose read-back a table shows now, and the one its host writes.
+
+    While a round is on (or about to open), the round before it: read back to the newcomers.
+    Once a round has closed, that round: its host prepares the read-back in the plenary for
+    the newcomers of the next. None in round 1 (nothing earlier), after the last round, in
+    the closing questions and after the end (nobody new is left to hear it).
+    ``rounds``: the event's rounds, already read.
+    """
+    if cafe is None or cafe.phase in {CafePhase.CLOSING, CafePhase.ENDED}:
         return None
-    summary = ReadBack.objects.filter(table=table, round=earlier).select_related("round").first()
+    current = next((r for r in rounds if r.pk == cafe.current_round_id), None)
+    if current is None:
+        return None
+    if current.status == RoundStatus.CLOSED:
+        later = any(r.number > current.number for r in rounds)
+        return current if later else None
+    return max(
+        (r for r in rounds if r.number < current.number), key=lambda r: r.number, default=None
+    )
+
+
+def _read_back(table: Table, cafe: Cafe | None, rounds: list[Round]) -> dict | None:
+    """The table's read-back (``read_back_round``): the host's summary and the round's
+    notes; ``for_round`` is the round whose newcomers hear it."""
+    summarised = read_back_round(cafe=cafe, rounds=rounds)
+    if summarised is None:
+        return None
+    summary = ReadBack.objects.filter(table=table, round=summarised).select_related("round").first()
     return {
-        "round": earlier.number,
+        "round": summarised.number,
+        "for_round": summarised.number + 1,
         "summary": read_back_payload(summary),
-        "notes": _notes_at(table, earlier, moderator=False),
+        "notes": _notes_at(table, summarised, moderator=False),
     }
 
 
@@ -273,7 +319,14 @@ def _priorities(table: Table, round_: Round) -> list[dict]:
     return [priority_payload(p) for p in _priorities_in(round_).filter(table=table)]
 
 
-def _me(viewer: Viewer, table: Table | None) -> dict:
+def _hosts(viewer: Viewer, table: Table, hosting_table_id: int | None) -> bool:
+    """Whether the viewer keeps this table: its staff host, or the participant hosting it."""
+    if viewer.participant is not None:
+        return hosting_table_id == table.pk
+    return table.host_id is not None and table.host_id == viewer.user.pk
+
+
+def _me(viewer: Viewer, table: Table | None, hosting_table_id: int | None) -> dict:
     return {
         "participant": viewer.participant.pk if viewer.participant else None,
         "user": None if viewer.participant else viewer.user.pk,
@@ -283,7 +336,8 @@ def _me(viewer: Viewer, table: Table | None) -> dict:
         "can_run": can_run(viewer),
         "can_watch": can_watch(viewer),
         "can_chat": can_chat(viewer),
-        "can_moderate": bool(table) and can_moderate(viewer, table),
+        "can_moderate": bool(table) and can_moderate(viewer, table, hosting_table_id),
+        "hosts_table": bool(table) and _hosts(viewer, table, hosting_table_id),
     }
 
 
@@ -404,19 +458,20 @@ def _state(
     rounds = list(Round.objects.filter(event=event))
     round_ = next((r for r in rounds if cafe and r.pk == cafe.current_round_id), None)
     table = None
+    hosting = _hosted_table_id(seat)
     if viewer.participant is not None and round_ is not None:
         table = seat.table if seat else None
     elif table_id is not None and can_watch(viewer):
         table = Table.objects.filter(event=event, pk=table_id).first()
         if table is not None and not can_read_table(viewer, table):
             table = None
-    moderator = bool(table) and can_moderate(viewer, table)
+    moderator = bool(table) and can_moderate(viewer, table, hosting)
     state = {
         "type": "state",
         "cursor": cursor,
         "server_time": timezone.now().isoformat(),
         "event": {"slug": event.slug, "title": event.title},
-        "me": _me(viewer, table),
+        "me": _me(viewer, table, hosting),
         "cafe": (
             {
                 "phase": cafe.phase,
@@ -444,15 +499,29 @@ def _state(
             "people": table_people(table=table, round_id=round_.pk),
         }
         state["notes"] = _notes_at(table, round_, moderator=moderator)
-        state["read_back"] = _read_back(table, round_, rounds)
+        state["read_back"] = _read_back(table, cafe, rounds)
         state["priorities"] = _priorities(table, round_)
     if can_watch(viewer) and table_id is None:
         state["tables"] = _console_tables(event, round_.pk if round_ else None)
+        state["planned_minutes"] = planned_minutes(event=event, rounds=rounds)
         state["participants"] = [
             {"id": p.pk, "name": p.pseudonym, "role_code": p.role_code}
             for p in Participant.objects.filter(event=event, status=ParticipantStatus.JOINED)
         ]
     return state
+
+
+def planned_minutes(*, event: Event, rounds: list[Round]) -> dict[int, int]:
+    """How long each round is planned to run, by number, for the console's "Minutes" box: the
+    agenda's Nth café-round segment as it stands now (the agenda may change while the event
+    is live), else what the round was given when the café started (``ensure_rounds``)."""
+    if chooses_own_table(event):  # one Open Space round, made from other segments
+        return {r.number: r.planned_minutes for r in rounds}
+    agenda = list(round_prompts(event).values_list("planned_minutes", flat=True))
+    return {
+        r.number: agenda[r.number - 1] if r.number <= len(agenda) else r.planned_minutes
+        for r in rounds
+    }
 
 
 def round_is_open(event: Event) -> bool:

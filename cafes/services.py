@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from cafes import news, ordering, rows, seating
+from cafes import news, ordering, rows, seating, selectors
 from cafes.checks import (
     check_client_id,
     check_id,
@@ -57,6 +57,7 @@ from cafes.permissions import (
     can_answer,
     can_chat,
     can_moderate,
+    can_remove_priority,
     can_run,
     can_vote,
     can_write_at,
@@ -808,9 +809,14 @@ def withdraw_note(*, viewer: Viewer, note_id: int) -> Note:
     return note
 
 
-def _moderated_note(viewer: Viewer, note_id) -> Note:
+def _hosting(viewer: Viewer, cafe: Cafe) -> int | None:
+    """The table a participant keeps in the current round (``None`` for staff: no query)."""
+    return selectors.hosted_table_id(viewer=viewer, round_id=cafe.current_round_id)
+
+
+def _moderated_note(viewer: Viewer, note_id, hosting_table_id: int | None) -> Note:
     note = _note_for(viewer, note_id)
-    if not can_moderate(viewer, note.table):
+    if not can_moderate(viewer, note.table, hosting_table_id):
         raise _forbidden("Only the table's host or a facilitator can tidy notes.")
     if note.status in {NoteStatus.WITHDRAWN, NoteStatus.MERGED}:
         raise CafeError("note_gone", "This note has been withdrawn or merged.")
@@ -821,8 +827,8 @@ def _moderated_note(viewer: Viewer, note_id) -> Note:
 def tag_note(*, viewer: Viewer, note_id: int, tags: list[str]) -> Note:
     """The host labels a note (e.g. "housing", "key point") to help the harvest."""
     tags = check_tags(tags)
-    _lock_cafe(viewer.event)
-    note = _moderated_note(viewer, note_id)
+    cafe = _lock_cafe(viewer.event)
+    note = _moderated_note(viewer, note_id, _hosting(viewer, cafe))
     note.tags = tags
     note.save(update_fields=["tags"])
     _note_news(note, "tagged")
@@ -832,8 +838,8 @@ def tag_note(*, viewer: Viewer, note_id: int, tags: list[str]) -> Note:
 @transaction.atomic
 def hide_note(*, viewer: Viewer, note_id: int, hidden: bool = True) -> Note:
     """The host hides a note (or shows it again); hidden notes stay out of the harvest."""
-    _lock_cafe(viewer.event)
-    note = _moderated_note(viewer, note_id)
+    cafe = _lock_cafe(viewer.event)
+    note = _moderated_note(viewer, note_id, _hosting(viewer, cafe))
     note.status = NoteStatus.HIDDEN if hidden else NoteStatus.VISIBLE
     note.save(update_fields=["status"])
     _note_news(note, "hidden" if hidden else "shown")
@@ -843,9 +849,10 @@ def hide_note(*, viewer: Viewer, note_id: int, hidden: bool = True) -> Note:
 @transaction.atomic
 def merge_notes(*, viewer: Viewer, note_id: int, into_id: int) -> Note:
     """The host folds a duplicate note into another note of the same table and round."""
-    _lock_cafe(viewer.event)
-    note = _moderated_note(viewer, note_id)
-    into = _moderated_note(viewer, into_id)
+    cafe = _lock_cafe(viewer.event)
+    hosting = _hosting(viewer, cafe)
+    note = _moderated_note(viewer, note_id, hosting)
+    into = _moderated_note(viewer, into_id, hosting)
     if note.pk == into.pk or (note.table_id, note.round_id) != (into.table_id, into.round_id):
         raise CafeError("bad_merge", "A note can only be merged into another note of its table.")
     note.status = NoteStatus.MERGED
@@ -857,21 +864,31 @@ def merge_notes(*, viewer: Viewer, note_id: int, into_id: int) -> Note:
 
 @transaction.atomic
 def save_read_back(*, viewer: Viewer, table_id: int, text: str) -> ReadBack:
-    """The host's summary of the table's last round, shown to the newcomers of the next."""
+    """The host's summary of the table's last round, shown to the newcomers of the next.
+
+    Written by the table's staff host, a facilitator, or the participant who hosts the table
+    this round; it is of the round the table's page shows (``selectors.read_back_round``):
+    the round before the open one, or the one just closed while the plenary prepares the
+    next. Writing it again replaces it."""
     text = check_text(text, what="read-back")
-    _lock_cafe(viewer.event)
+    cafe = _lock_cafe(viewer.event)
     table = _table_of_event(viewer.event, table_id)
-    if not can_moderate(viewer, table):
+    if not can_moderate(viewer, table, _hosting(viewer, cafe)):
         raise _forbidden("Only the table's host or a facilitator can write the read-back.")
-    summarised = (
-        Round.objects.filter(event=viewer.event, status=RoundStatus.CLOSED)
-        .order_by("-number")
-        .first()
-    )
+    rounds = list(Round.objects.filter(event=viewer.event))
+    summarised = selectors.read_back_round(cafe=cafe, rounds=rounds)
     if summarised is None:
+        if cafe.phase in {CafePhase.CLOSING, CafePhase.ENDED} or any(
+            r.status == RoundStatus.CLOSED for r in rounds
+        ):
+            raise CafeError(
+                "too_late", "The last round is over: there are no newcomers to read back to."
+            )
         raise CafeError("too_early", "The read-back is written once the first round is over.")
     read_back, _ = ReadBack.objects.update_or_create(
-        table=table, round=summarised, defaults={"text": text, "author_user": viewer.user}
+        table=table,
+        round=summarised,
+        defaults={"text": text, "author_user": viewer.user, "participant": viewer.participant},
     )
     news.record(
         event=viewer.event,
@@ -894,8 +911,9 @@ def _chat_news(message: ChatMessage) -> None:
 
 
 def take_back_words(*, participant: Participant) -> None:
-    """Someone left the event: their notes and chat messages leave every screen and the live
-    log at once (the harvest and reports already leave out people who withdrew)."""
+    """Someone left the event: their notes, chat messages, priorities and read-backs leave
+    every screen and the live log at once (the harvest and reports already leave out people
+    who withdrew)."""
     event = participant.event
     if not Cafe.objects.filter(event=event).exists():
         return
@@ -910,6 +928,15 @@ def take_back_words(*, participant: Participant) -> None:
         message.hidden = True
         message.save(update_fields=["hidden"])
         _chat_news(message)
+    # A read-back they wrote as a table's host leaves the table's screens.
+    for read_back in ReadBack.objects.filter(participant=participant).select_related(
+        "round", "table"
+    ):
+        news.forget_words(event=event, key="read_back", ids=[read_back.pk])
+        payload = {**read_back_payload(read_back), "text": "", "removed": True}
+        table = read_back.table
+        read_back.delete()
+        news.record(event=event, table=table, kind="read_back", payload={"read_back": payload})
     # A priority they typed, or took from one of their notes, goes with its votes: their
     # words leave the table's board; the table may type it again in its own words
     # (docs/security.md).
@@ -1062,18 +1089,19 @@ def add_priority(
 
 @transaction.atomic
 def remove_priority(*, viewer: Viewer, priority_id: int) -> None:
+    """Take a priority off the table's board (its votes go with it): the person who put it
+    forward, or the table's host (staff, or the participant hosting it) or a facilitator."""
     cafe = _lock_cafe(viewer.event)
     round_ = _open_round(cafe)
-    priority = Priority.objects.filter(
-        round=round_, pk=check_id(priority_id, what="priority")
-    ).first()
+    priority = (
+        Priority.objects.select_related("round", "table")
+        .filter(round=round_, pk=check_id(priority_id, what="priority"))
+        .first()
+    )
     if priority is None:
         raise CafeError("not_found", "That priority does not exist in this round.")
-    _writable_table(viewer, round_, priority.table_id if viewer.is_staff else None)
-    if viewer.participant is not None and _seated_table_id(viewer.participant, round_) != (
-        priority.table_id
-    ):
-        raise _forbidden("You can only change your own table's priorities.")
+    if not can_remove_priority(viewer, priority, _hosting(viewer, cafe)):
+        raise _forbidden("Only whoever put a priority forward, or the table's host, can remove it.")
     payload = {"action": "removed", "priority": priority_payload(priority)}
     table = priority.table
     priority.delete()

@@ -23,13 +23,17 @@ ROUNDS = [
 ]
 
 
-def make_event(*, table_size: int = 4, rounds=ROUNDS, questions: int = 2):
+def make_event(*, table_size: int = 4, rounds=ROUNDS, questions: int = 2, minutes: int = 20):
     from events import services as event_services
 
     event = EventFactory(table_size=table_size, status=EventStatus.SCHEDULED)
     for title, prompt in rounds:
         event_services.add_segment(
-            event=event, kind=SegmentKind.CAFE_ROUND, title=title, planned_minutes=20, prompt=prompt
+            event=event,
+            kind=SegmentKind.CAFE_ROUND,
+            title=title,
+            planned_minutes=minutes,
+            prompt=prompt,
         )
         event_services.add_segment(
             event=event, kind=SegmentKind.PLENARY, title="Plenary", planned_minutes=10

@@ -15,7 +15,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 
 from cafes import services
-from cafes.models import ChatMessage, LiveUpdate, Note, Seat, Table
+from cafes.models import ChatMessage, LiveUpdate, Note, ReadBack, Seat, Table
 from config.asgi import application
 from events.identity import remember_participant
 from events.models import StaffRole
@@ -588,3 +588,39 @@ async def test_a_table_host_sees_their_table_and_the_table_sees_them_arrive(room
 
     await communicator.disconnect()
     await seated.disconnect()
+
+
+async def test_a_participant_host_writes_the_read_back_over_the_socket_and_a_seatmate_cannot(room):
+    """Tables without a staff host are kept by their first participant (``SeatHosting``)."""
+    host, mate = room.at(0)[0], room.at(0)[1]
+    table = room.tables[0]
+    hosting = await database_sync_to_async(
+        lambda: Seat.objects.filter(
+            round__number=1, participant=host, hosting__isnull=False
+        ).exists()
+    )()
+    assert hosting
+    await database_sync_to_async(services.close_round)(viewer=room.facilitator)
+    host_socket = await join(room, host)
+    mate_socket = await join(room, mate)
+
+    frame = {"type": "read_back.save", "client_id": cid(), "table_id": table.pk, "text": "Mine"}
+    await mate_socket.send_json_to(frame)
+    error = (await frames_until(mate_socket, "error"))[-1]
+    assert error["code"] == "forbidden"
+
+    frame = {**frame, "client_id": cid(), "text": "What we heard in round 1."}
+    await host_socket.send_json_to(frame)
+    assert (await frames_until(host_socket, "ack"))[-1]["id"]
+    update = (await frames_until(mate_socket, "update"))[-1]
+    assert update["kind"] == "read_back"
+    assert update["payload"]["read_back"]["text"] == "What we heard in round 1."
+    assert await count(ReadBack) == 1
+
+    await host_socket.send_json_to({"type": "hello", "last_update_id": None})
+    state = (await frames_until(host_socket, "state"))[-1]
+    assert state["me"]["can_moderate"]
+    assert state["me"]["hosts_table"]
+    assert state["read_back"]["summary"]["text"] == "What we heard in round 1."
+    for communicator in (host_socket, mate_socket):
+        await communicator.disconnect()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from cafes import services
-from cafes.models import Seat, Table
+from cafes import selectors, services
+from cafes.models import Round, Seat, SeatHosting, Table
 from cafes.permissions import (
     Viewer,
     can_chat,
@@ -52,12 +52,14 @@ def cast(event, people):
 
 def allowed(viewer: Viewer, table: Table) -> set[str]:
     seated = None
+    round_id = Round.objects.get(event=viewer.event, number=1).pk
+    hosting = selectors.hosted_table_id(viewer=viewer, round_id=round_id)
     if viewer.participant is not None:
-        seated = Seat.objects.get(round__number=1, participant=viewer.participant).table_id
+        seated = Seat.objects.get(round_id=round_id, participant=viewer.participant).table_id
     checks = {
         "watch": can_watch(viewer),
         "run": can_run(viewer),
-        "moderate": can_moderate(viewer, table),
+        "moderate": can_moderate(viewer, table, hosting),
         "write": can_write_at(viewer, table, seated),
         "chat": can_chat(viewer),
         "vote": can_vote(viewer, seated, table),
@@ -69,6 +71,29 @@ def allowed(viewer: Viewer, table: Table) -> set[str]:
 def test_each_role_may_do_exactly_its_share(cast, role):
     table, viewers = cast
     assert allowed(viewers[role], table) == EXPECTED[role]
+
+
+# At tables with no staff host, the first person seated keeps the table (``SeatHosting``).
+EXPECTED_WITHOUT_STAFF_HOST = {
+    "participant hosting the table": {"write", "chat", "vote", "moderate"},
+    "participant at the table": {"write", "chat", "vote"},
+    "participant hosting another table": {"chat"},
+    "facilitator": {"watch", "run", "moderate", "write", "chat"},
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED_WITHOUT_STAFF_HOST))
+def test_a_participant_hosting_a_table_moderates_that_table_only(live_cafe, facilitator, role):
+    hostings = SeatHosting.objects.filter(seat__round__number=1).select_related("seat")
+    here, there = sorted((h.seat for h in hostings), key=lambda seat: seat.table_id)
+    mate = Seat.objects.filter(round__number=1, table_id=here.table_id).exclude(pk=here.pk)
+    viewers = {
+        "participant hosting the table": participant_viewer(here.participant),
+        "participant at the table": participant_viewer(mate.first().participant),
+        "participant hosting another table": participant_viewer(there.participant),
+        "facilitator": facilitator,
+    }
+    assert allowed(viewers[role], here.table) == EXPECTED_WITHOUT_STAFF_HOST[role]
 
 
 def test_a_superuser_runs_everything(event, people, django_user_model):

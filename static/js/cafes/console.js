@@ -84,6 +84,7 @@ function render() {
     $("open-number"),
     pending.map((r) => el("option", { value: r.number, text: `Round ${r.number}: ${r.prompt}` })),
   );
+  plannedMinutes();
   show($("round-controls"), anyOpen);
   show($("phase-controls"), Boolean(state.cafe) && !anyOpen);
   show($("open-strategy").closest(".field"), pending.length > 0 && pending[0].number > 1);
@@ -189,6 +190,17 @@ function redrawTable(table) {
   if (key) fresh.querySelector(`[data-focus="${CSS.escape(key)}"]`)?.focus();
 }
 
+// The minutes box starts at the chosen round's planned length (the agenda's); a number the
+// facilitator typed stays until they choose another round.
+let minutesFor = null;
+function plannedMinutes() {
+  const number = Number($("open-number").value);
+  if (!number || number === minutesFor) return;
+  minutesFor = number;
+  $("open-minutes").value = String(state.planned_minutes?.[number] ?? 20);
+}
+
+$("open-number").addEventListener("change", plannedMinutes);
 $("start-cafe").addEventListener("click", () => run("cafe.start"));
 $("open-form").addEventListener("submit", (event) => {
   event.preventDefault();

@@ -77,13 +77,21 @@ function applyUpdate(update) {
         announce(`New note from ${note.author || "someone"}: ${note.text}`);
       }
       renderNotes();
-    } else if (state.read_back && note.round === state.read_back.round) {
+    }
+    // In the plenary the read-back is of the round just closed: its notes are in both.
+    if (state.read_back && note.round === state.read_back.round) {
       upsert(state.read_back.notes, note, (n) => n.status === "visible");
       renderReadBack();
     }
   } else if (kind === "read_back") {
-    if (state.read_back && state.table && payload.read_back.table === state.table.id) {
-      state.read_back.summary = payload.read_back;
+    const readBack = payload.read_back;
+    if (
+      state.read_back &&
+      state.table &&
+      readBack.table === state.table.id &&
+      readBack.round === state.read_back.round
+    ) {
+      state.read_back.summary = readBack.removed ? null : readBack;
       renderReadBack();
     }
   } else if (kind === "priority") {
@@ -95,8 +103,32 @@ function applyUpdate(update) {
   }
 }
 
+// What the read-back box is about once a round closes or the café moves on, as the server
+// decides it (cafes/selectors.py read_back_round): the round just closed, prepared in the
+// plenary for the next round's newcomers; nothing after the last round, in the closing
+// questions or at the end. (A round opening sends a fresh state.)
+function followReadBack() {
+  const phase = state.cafe ? state.cafe.phase : null;
+  const round = currentRound(state);
+  if (phase === "closing" || phase === "ended") {
+    state.read_back = null;
+  } else if (round && round.status === "closed" && state.read_back?.round !== round.number) {
+    const later = state.rounds.some((r) => r.number > round.number);
+    state.read_back =
+      later && state.table
+        ? {
+            round: round.number,
+            for_round: round.number + 1,
+            summary: null,
+            notes: state.notes.filter((n) => n.status === "visible"),
+          }
+        : null;
+  }
+}
+
 function redrawEventNews(update) {
   const redraw = applyEventNews(state, update);
+  if (update.kind === "round" || update.kind === "cafe") followReadBack();
   if (redraw === "chat") renderChat(state, connection);
   else if (redraw === "broadcast") renderBroadcast(state);
   else if (redraw === "all") {
@@ -120,6 +152,14 @@ function render() {
     $("waiting-text").textContent = state.free_seating
       ? "Choose a topic on the marketplace to join its space."
       : "We are finding you a seat. This takes a moment.";
+  } else if (!state.cafe) {
+    // No round yet, so no question to read: say what will appear (issue 17).
+    $("waiting-text").textContent = state.free_seating
+      ? "The spaces open when the event starts. Your topics will be here then."
+      : "The café has not started yet. Your table and the first question appear here when the facilitator starts it.";
+  } else {
+    $("waiting-text").textContent =
+      "The host will start the first round soon. You can read the question above and think about what you would like to share.";
   }
   const open = Boolean(round) && round.status === "open";
   show($("post-panel"), seated && phase !== "closing" && phase !== "ended");
@@ -272,18 +312,40 @@ function renderPeople() {
   );
 }
 
+// The read-back box: during round N, what the table said in round N-1, for its newcomers;
+// in the plenary after round N, the read-back of round N being prepared for round N+1.
+function readBackHeading(readBack) {
+  if (readBack.for_round === state.current_round) {
+    return `What this table talked about in round ${readBack.round}`;
+  }
+  return `Read-back of round ${readBack.round}, for the newcomers of round ${readBack.for_round}`;
+}
+
 function renderReadBack() {
   const readBack = state.read_back;
   const round = currentRound(state);
   const visible = Boolean(readBack) && Boolean(state.table) && round && round.status !== "pending";
-  show($("readback-panel"), visible && (readBack.summary || readBack.notes.length || state.me.can_moderate));
+  // In the plenary the round's notes are still on the board: the box is for whoever writes
+  // the read-back, and for everyone once it is written.
+  const preparing = visible && readBack.for_round !== state.current_round;
+  const worthShowing = preparing
+    ? readBack.summary || state.me.can_moderate
+    : readBack?.summary || readBack?.notes.length || state.me.can_moderate;
+  show($("readback-panel"), visible && worthShowing);
   if (!visible) return;
-  $("readback-heading").textContent = `What this table talked about in round ${readBack.round}`;
+  $("readback-heading").textContent = readBackHeading(readBack);
   replaceChildren(
     $("readback-summary"),
     readBack.summary
       ? [el("blockquote", { class: "readback-text", text: readBack.summary.text })]
-      : [el("p", { class: "muted", text: "The host has not written a read-back yet." })],
+      : [
+          el("p", {
+            class: "muted",
+            text: state.me.hosts_table
+              ? "You have not written a read-back yet."
+              : "The host has not written a read-back yet.",
+          }),
+        ],
   );
   show($("readback-form"), state.me.can_moderate);
   $("readback-count").textContent = String(readBack.notes.length);
@@ -298,6 +360,12 @@ function renderReadBack() {
       ),
     ),
   );
+}
+
+// Whoever put a priority forward may take it back; the table's host and facilitators too
+// (the server refuses anyone else: permissions.can_remove_priority).
+function canRemove(priority) {
+  return state.me.can_moderate || (state.me.participant !== null && priority.author === state.me.participant);
 }
 
 function renderPriorities() {
@@ -327,7 +395,7 @@ function renderPriorities() {
                 onclick: () => connection.write("vote", { priority_id: priority.id, on: !voted }),
               })
             : null,
-          open
+          open && canRemove(priority)
             ? el("button", {
                 type: "button",
                 class: "link-button",
