@@ -11,5 +11,6 @@ class CafesConfig(AppConfig):
         from events import hooks
 
         hooks.on_participant_withdrawn(services.take_back_words)
+        hooks.on_event_closed(services.end_cafe_on_close)
         # channels-redis logs a traceback a second while Redis is away: one line instead.
         logging.getLogger("channels_redis.pubsub").addFilter(layer_health.QuietReceiveLoop())

@@ -672,11 +672,37 @@ def set_phase(*, viewer: Viewer, phase: str) -> Cafe:
         raise CafeError("round_open", "Close the open round first.")
     cafe.phase = phase
     cafe.save(update_fields=["phase"])
-    if phase == CafePhase.ENDED and viewer.event.status == EventStatus.LIVE:
-        # Closing the event runs its closed hooks: the report starts compiling on commit.
-        event_services.transition_event(event=viewer.event, to=EventStatus.CLOSED, by=viewer.user)
+    if phase == CafePhase.ENDED:
+        # Read the status afresh: a console's viewer holds the event as it was when the page
+        # opened, perhaps before another facilitator put it live (issue 17).
+        viewer.event.refresh_from_db(fields=["status"])
+        if viewer.event.status == EventStatus.LIVE:
+            # Closing runs the event's closed hooks: draft themes and report v1 on commit.
+            event_services.transition_event(
+                event=viewer.event, to=EventStatus.CLOSED, by=viewer.user
+            )
     news.record(event=viewer.event, kind="cafe", payload={"phase": phase})
     return cafe
+
+
+def end_cafe_on_close(*, event: Event, closed_by) -> None:
+    """The event-closed hook: closing an event from its overview ends its café too, as
+    "End the event" in the console does, so every screen says the same (issue 17)."""
+    cafe = Cafe.objects.select_for_update().filter(event=event).first()
+    if cafe is None or cafe.phase == CafePhase.ENDED:
+        return
+    for round_ in Round.objects.filter(event=event, status=RoundStatus.OPEN):
+        round_.status = RoundStatus.CLOSED
+        round_.closed_at = timezone.now()
+        round_.save(update_fields=["status", "closed_at"])
+        news.record(
+            event=event,
+            kind="round",
+            payload={"round": round_payload(round_), "phase": CafePhase.ENDED},
+        )
+    cafe.phase = CafePhase.ENDED
+    cafe.save(update_fields=["phase"])
+    news.record(event=event, kind="cafe", payload={"phase": CafePhase.ENDED})
 
 
 @transaction.atomic

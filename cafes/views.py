@@ -15,6 +15,7 @@ from cafes.forms import NotesUploadForm, QuestionnaireForm
 from cafes.models import ClosingAnswer
 from cafes.permissions import can_run, can_watch
 from events.models import ClosingQuestion, Event
+from events.selectors import what_closing_does
 
 
 def _live_url(event: Event) -> str:
@@ -58,7 +59,12 @@ def console_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "cafes/console.html",
-        {"event": event, "viewer": viewer, "live_url": _live_url(event)},
+        {
+            "event": event,
+            "viewer": viewer,
+            "live_url": _live_url(event),
+            "closing_says": what_closing_does(event),
+        },
     )
 
 

@@ -75,6 +75,21 @@ def test_starting_the_cafe_puts_the_event_live_and_ending_it_closes_the_event(
         hooks._event_closed_hooks.remove(hook)
 
 
+def test_ending_closes_the_event_from_a_console_opened_before_it_went_live(event, people):
+    """The console's viewer was made when the page opened; another facilitator then put the
+    event live from the overview. "End the event" must still close it (issue 17)."""
+    console = staff_viewer(event)  # opened while the event was scheduled
+    other = staff_viewer(Event.objects.get(pk=event.pk))
+    services.start_cafe(viewer=other)
+    assert console.event.status == EventStatus.SCHEDULED  # what the console still holds
+
+    services.set_phase(viewer=console, phase=CafePhase.ENDED)
+
+    event.refresh_from_db()
+    assert event.status == EventStatus.CLOSED
+    assert event.status_changes.filter(to_status=EventStatus.CLOSED).count() == 1
+
+
 @pytest.mark.parametrize(
     ("status", "message"),
     [
@@ -648,3 +663,20 @@ def test_a_withdrawn_persons_chat_and_priorities_leave_every_screen_and_the_repo
     assert [p.pk for p in remaining] == [theirs.pk]
     assert not Priority.objects.filter(pk__in=[typed.pk, from_my_note.pk]).exists()
     assert "WDMARK" not in str([u.payload for u in LiveUpdate.objects.filter(kind="priority")])
+
+
+def test_closing_the_event_from_its_overview_ends_the_cafe_for_every_screen(
+    event, facilitator, people
+):
+    """One way to end an event: the overview's "Close the event" ends the café as the
+    console's "End the event" does (issue 17)."""
+    services.start_cafe(viewer=facilitator)
+    services.open_round(viewer=facilitator, number=1, minutes=20)
+    event_services.transition_event(
+        event=Event.objects.get(pk=event.pk), to=EventStatus.CLOSED, by=facilitator.user
+    )
+    cafe = Cafe.objects.get(event=event)
+    assert cafe.phase == CafePhase.ENDED
+    assert not Round.objects.filter(event=event, status=RoundStatus.OPEN).exists()
+    state = selectors.live_state(viewer=participant_viewer(people[0]))
+    assert state["cafe"]["phase"] == "ended"

@@ -71,6 +71,12 @@ function applyUpdate(update) {
   }
 }
 
+// "Round 2: What problems…"; a prompt that is the agenda's title "Round 2" is not said twice.
+function roundLabel(round) {
+  const prefix = `Round ${round.number}`;
+  return round.prompt.toLowerCase().startsWith("round ") ? round.prompt : `${prefix}: ${round.prompt}`;
+}
+
 function render() {
   const canRun = state.me.can_run;
   $("round-line").textContent = roundLine(state);
@@ -82,11 +88,13 @@ function render() {
   show($("open-form"), Boolean(state.cafe) && pending.length > 0 && !anyOpen);
   replaceChildren(
     $("open-number"),
-    pending.map((r) => el("option", { value: r.number, text: `Round ${r.number}: ${r.prompt}` })),
+    pending.map((r) => el("option", { value: r.number, text: roundLabel(r) })),
   );
   plannedMinutes();
   show($("round-controls"), anyOpen);
-  show($("phase-controls"), Boolean(state.cafe) && !anyOpen);
+  const ended = state.cafe?.phase === "ended";
+  show($("phase-controls"), Boolean(state.cafe) && !anyOpen && !ended);
+  show($("after-end"), ended);
   show($("open-strategy").closest(".field"), pending.length > 0 && pending[0].number > 1);
   tick();
   renderBroadcast(state);
@@ -220,6 +228,14 @@ for (const button of document.querySelectorAll("[data-extend]")) {
 for (const button of document.querySelectorAll("[data-phase]")) {
   button.addEventListener("click", () => run("cafe.phase", { phase: button.dataset.phase }));
 }
+// Ending the café closes the event: say what happens next, then ask.
+const endDialog = $("end-dialog");
+$("end-event").addEventListener("click", () => endDialog.showModal());
+$("end-cancel").addEventListener("click", () => endDialog.close());
+$("end-confirm").addEventListener("click", () => {
+  endDialog.close();
+  run("cafe.phase", { phase: "ended" });
+});
 $("broadcast-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const box = $("broadcast-text");
