@@ -136,8 +136,7 @@ def test_a_facilitators_whole_day(day, new_context, tmp_path):
     staff.get_by_label("People per table").fill("2")
     staff.get_by_role("button", name="Create event").click()
     staff.get_by_text("created as a draft").wait_for()
-    event_url = staff.url
-    staff.get_by_role("link", name="Agenda").click()
+    event_url = staff.url  # the new event's agenda
     for title, prompt in ROUNDS:
         add_segment(staff, kind="Café round", title=title, minutes=30, prompt=prompt)
         add_segment(staff, kind="Plenary", title=f"Plenary after {title[:7]}", minutes=10)
@@ -158,6 +157,7 @@ def test_a_facilitators_whole_day(day, new_context, tmp_path):
     expect(staff.locator("main")).to_contain_text("reviewer")
 
     staff.goto(event_url)
+    staff.get_by_role("link", name="Overview").click()
     staff.get_by_role("button", name="Schedule: open for joining").click()
     staff.get_by_text("is now scheduled").wait_for()
     code = staff.locator(".event-code").first.inner_text()
