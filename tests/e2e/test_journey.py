@@ -28,6 +28,7 @@ from harvest.models import Theme
 from reports.models import ReportStatus, ReportVersion
 from tests.e2e.conftest import PHONE
 from tests.factories import UserFactory
+from tests.support.axe import assert_no_axe_violations
 from tests.support.browser import screenshot
 from tests.support.servers import asgi_server, celery_worker, wait_until
 from tests.support.services import require_postgres_and_redis
@@ -121,6 +122,7 @@ def test_a_facilitators_whole_day(day, new_context, tmp_path):
     nav = staff.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Your events")).to_be_visible()
     screenshot(staff, "journey-01-staff-home")
+    assert_no_axe_violations(staff, "journey-01-staff-home")
 
     staff.get_by_role("link", name="Create a series").click()
     staff.get_by_label("Title").fill("Bridge the Gap")
@@ -178,6 +180,7 @@ def test_a_facilitators_whole_day(day, new_context, tmp_path):
         expect(page.locator("#waiting-text")).not_to_contain_text("question above")
         people[name] = page
     screenshot(people["Ana"], "journey-03-waiting-phone")
+    assert_no_axe_violations(people["Ana"], "journey-03-waiting-phone")
 
     # --- The facilitator runs the café from the staff home -------------------------------
     staff.goto(f"{base}/manage/")
@@ -198,7 +201,9 @@ def test_a_facilitators_whole_day(day, new_context, tmp_path):
         expect(page.locator("#prompt")).to_have_text(ROUNDS[0][1])
         post_note(page, text, kind)
     screenshot(people["Ana"], "journey-04-round1-phone")
+    assert_no_axe_violations(people["Ana"], "journey-04-round1-phone")
     screenshot(console, "journey-05-console-round1")
+    assert_no_axe_violations(console, "journey-05-console-round1")
 
     # Plenary and chat.
     console.get_by_role("button", name="Close round").click()
@@ -227,6 +232,7 @@ def test_a_facilitators_whole_day(day, new_context, tmp_path):
         "workers changing all the time"
     )
     screenshot(host_page, "journey-06-participant-host-readback")
+    assert_no_axe_violations(host_page, "journey-06-participant-host-readback")
     screenshot(people[newcomer], "journey-07-newcomer-reads-back")
     for page, (text, kind) in zip(people.values(), NOTES[2], strict=True):
         post_note(page, text, kind)
@@ -262,6 +268,7 @@ def test_a_facilitators_whole_day(day, new_context, tmp_path):
         panel.locator("form").first.get_by_role("button", name="Save answer").click()
         expect(panel.locator("form").first.locator(".saved")).to_have_text("Saved")
     screenshot(people["Ana"], "journey-09-closing-phone")
+    assert_no_axe_violations(people["Ana"], "journey-09-closing-phone")
 
     # --- The facilitator ends the event from the console ---------------------------------
     console.get_by_role("button", name="End the event").click()
@@ -289,6 +296,7 @@ def test_a_facilitators_whole_day(day, new_context, tmp_path):
     expect(console.locator(".theme").first).to_be_visible()
     expect(console.locator("#report-events")).to_contain_text("Version 1")
     screenshot(console, "journey-11-workspace-v1")
+    assert_no_axe_violations(console, "journey-11-workspace-v1")
 
     # Curate one theme, then compile version 2 from the workspace.
     theme = Theme.objects.filter(event=event, kind="notes", is_other=False).order_by("id").first()
@@ -317,6 +325,7 @@ def test_a_facilitators_whole_day(day, new_context, tmp_path):
     review.get_by_role("link", name="Bridge the Gap").first.click()
     review.goto(f"{base}/series/{event.series.slug}/reports/")
     screenshot(review, "journey-13-reviewer-reports")
+    assert_no_axe_violations(review, "journey-13-reviewer-reports")
     files = {}
     for key, label in (("pdf", "PDF"), ("docx", r"Word \(DOCX\)")):
         with review.expect_download() as download:
