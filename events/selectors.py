@@ -220,3 +220,22 @@ def memberships_of_event(event: Event) -> QuerySet[Membership]:
         .select_related("user", "series", "event")
         .order_by("role", "user__username")
     )
+
+
+def what_closing_does(event: Event) -> str:
+    """What ending an event sets going, in the facilitator's words (the console's and the
+    overview's confirmation say the same)."""
+    if event.stage == Stage.EXPLORE:
+        return (
+            "Nobody can post any more. Draft themes are built from the notes, then report "
+            "version 1 compiles; both appear in the harvest and on the reports page."
+        )
+    if event.stage == Stage.CREATE:
+        return (
+            "Nobody can post any more. A new version of the series report compiles with "
+            "this event's proposals."
+        )
+    return (
+        "Nobody can post any more. The topics and their notes stay on the Connect harvest "
+        "page and go into the series report; Connect events get no report of their own."
+    )
