@@ -2,11 +2,12 @@
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from events import permissions
 from events.models import (
     AgendaSegment,
     Event,
@@ -133,6 +134,70 @@ def series_overview(series: Series) -> SeriesOverview:
         next_event=upcoming[0] if upcoming else None,
         groups_without_explore=groups,
     )
+
+
+def events_for_user(user) -> QuerySet[Event]:
+    """Events the user holds any role on (on the event or on its series); all for a
+    superuser. The same reach as ``permissions.staff_roles``."""
+    if not user.is_authenticated:
+        return Event.objects.none()
+    events = Event.objects.select_related("series", "stakeholder_group")
+    if user.is_superuser:
+        return events.all()
+    return events.filter(Q(memberships__user=user) | Q(series__memberships__user=user)).distinct()
+
+
+@dataclass(frozen=True)
+class EventDoors:
+    """An event on the staff home page and the pages of it this user may open. Every staff
+    role may open the overview, watch the console and read the series' reports."""
+
+    event: Event
+    can_run: bool
+    can_curate: bool
+
+
+@dataclass(frozen=True)
+class StaffHome:
+    series: list[SeriesOverview]
+    live: list[EventDoors]
+    upcoming: list[EventDoors]
+    more_upcoming: int
+
+
+UPCOMING_SHOWN = 10
+
+
+def _doors(user, event: Event) -> EventDoors:
+    return EventDoors(
+        event=event,
+        can_run=permissions.can_manage_event(user, event),
+        can_curate=event.stage == Stage.EXPLORE and permissions.can_curate_harvest(user, event),
+    )
+
+
+def staff_home(user, *, now: datetime | None = None) -> StaffHome:
+    """What a facilitator or reviewer sees first after signing in: the events running now,
+    the scheduled events still to come (soonest first) and the series they work on."""
+    now = now or timezone.now()
+    events = events_for_user(user).order_by("starts_at", "id")
+    scheduled = events.filter(status=EventStatus.SCHEDULED, ends_at__gte=now)
+    upcoming = list(scheduled[:UPCOMING_SHOWN])
+    return StaffHome(
+        series=[series_overview(s) for s in series_for_user(user)],
+        live=[_doors(user, e) for e in events.filter(status=EventStatus.LIVE)],
+        upcoming=[_doors(user, e) for e in upcoming],
+        more_upcoming=scheduled.count() - len(upcoming),
+    )
+
+
+def starts_on_another_day(event: Event, *, now: datetime | None = None) -> date | None:
+    """The event's scheduled date if, on the event's own clock, today is none of its days
+    (from the day it starts to the day it ends); ``None`` when today is one of them."""
+    today = local_time(event, now or timezone.now()).date()
+    first = local_time(event, event.starts_at).date()
+    last = local_time(event, event.ends_at).date()
+    return None if first <= today <= last else first
 
 
 def next_group_for_duplicate(event: Event):

@@ -8,7 +8,7 @@ act on; nothing is saved half-way.
 import re
 import zoneinfo
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
 from functools import partial
 
@@ -17,10 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.text import slugify
 
-from events import hooks
+from events import hooks, selectors
 from events.errors import EventsError
 from events.models import (
     ROLE_CODE_PATTERN,
@@ -326,9 +326,27 @@ def duplicate_event(
     return copy
 
 
+class StartDateNotToday(EventsError):
+    """Going live on a day that is not the event's: refused until the facilitator confirms."""
+
+    def __init__(self, *, event: Event, scheduled: date) -> None:
+        self.scheduled = scheduled
+        super().__init__(
+            f"“{event.title}” is scheduled for {dateformat.format(scheduled, 'l j F Y')} "
+            f"({event.timezone}), not today. Participants who join now will find it running."
+        )
+
+
 @transaction.atomic
-def transition_event(*, event: Event, to: str, by: AbstractBaseUser | None) -> Event:
+def transition_event(
+    *, event: Event, to: str, by: AbstractBaseUser | None, ask_if_off_day: bool = False
+) -> Event:
     """Move an event to another status, or refuse if that move is not allowed.
+
+    With ``ask_if_off_day`` (a person pressed "Go live" and has not yet confirmed), going
+    live on a day other than the event's own date, on its clock, is refused with
+    :class:`StartDateNotToday` and nothing is stored. Scripts and demos that start an event
+    on purpose leave it off.
 
     Closing an event runs the registered event-closed hooks (reports start compiling) in
     the same transaction."""
@@ -339,6 +357,10 @@ def transition_event(*, event: Event, to: str, by: AbstractBaseUser | None) -> E
         target = EventStatus(to).label.lower() if to in EventStatus.values else repr(to)
         options = ", ".join(EventStatus(s).label.lower() for s in allowed) or "nothing else"
         raise EventsError(f"A {current} event can't become {target}. It can become: {options}.")
+    if to == EventStatus.LIVE and ask_if_off_day:
+        scheduled = selectors.starts_on_another_day(locked)
+        if scheduled is not None:
+            raise StartDateNotToday(event=locked, scheduled=scheduled)
     StatusChange.objects.create(
         event=locked, from_status=locked.status, to_status=to, changed_by=by
     )

@@ -211,7 +211,8 @@ RATE_LIMITS = {
 # Proxies (addresses or networks) whose X-Forwarded-For is believed, right to left
 # (ops/throttle.py). Empty: the connection's own address counts, whatever the header says.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
-LOGIN_REDIRECT_URL = "home"
+# Everyone who signs in is staff: their home is the staff home, /manage/ (a safe ``next`` wins).
+LOGIN_REDIRECT_URL = "events:series_list"
 LOGOUT_REDIRECT_URL = "home"
 
 # --- i18n ------------------------------------------------------------------------------------

@@ -65,12 +65,12 @@ def _redirect_to(name: str, event, **kwargs):
 
 @login_required
 def series_list(request):
-    series = selectors.series_for_user(request.user)
+    """The staff home, where signing in leads: what is live, what is next, your series."""
     return render(
         request,
         "events/manage/series_list.html",
         {
-            "overviews": [selectors.series_overview(s) for s in series],
+            "home": selectors.staff_home(request.user),
             "can_create": permissions.can_create_series(request.user),
         },
     )
@@ -186,8 +186,7 @@ def event_create(request, series):
     )
 
 
-@watch_event
-def event_overview(request, event):
+def _render_overview(request, event, **extra):
     event = selectors.with_counts(type(event).objects.filter(pk=event.pk)).get()
     moves = services.TRANSITIONS.get(event.status, ())
     return render(
@@ -201,8 +200,14 @@ def event_overview(request, event):
             join_link=join_url(event, base_url=request.build_absolute_uri("/")),
             transitions=[(to, *TRANSITION_BUTTONS[to]) for to in moves],
             history=event.status_changes.select_related("changed_by"),
+            **extra,
         ),
     )
+
+
+@watch_event
+def event_overview(request, event):
+    return _render_overview(request, event)
 
 
 @manage_event
@@ -265,7 +270,14 @@ def event_duplicate(request, event):
 def event_transition(request, event):
     to = request.POST.get("to", "")
     try:
-        services.transition_event(event=event, to=to, by=request.user)
+        services.transition_event(
+            event=event,
+            to=to,
+            by=request.user,
+            ask_if_off_day=request.POST.get("confirm_date") != "1",
+        )
+    except services.StartDateNotToday as refusal:
+        return _render_overview(request, event, off_day=refusal)
     except EventsError as error:
         messages.error(request, " ".join(error.messages))
     else:

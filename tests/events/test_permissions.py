@@ -110,7 +110,8 @@ def test_permission_matrix(client, world, who, name, method, kind, allowed):
     visit_as(client, world, who)
     url = reverse(f"events:{name}", kwargs=world["kwargs"][kind])
     prompt_field = f"r{world['kwargs']['segment']['pk']}-prompt"
-    data = {"to": "live", "direction": "up", prompt_field: "Q?"}
+    # The event is ten days away: going live today needs the facilitator's confirmation.
+    data = {"to": "live", "confirm_date": "1", "direction": "up", prompt_field: "Q?"}
     response = client.post(url, data) if method == "post" else client.get(url)
     if who in (ANONYMOUS, PARTICIPANT):
         assert response.status_code == 302

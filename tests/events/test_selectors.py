@@ -1,6 +1,6 @@
 """Reads: derived agenda times in the event's time zone, counts, the series at a glance."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -83,3 +83,41 @@ def test_participants_grouped_by_role_then_prefer_not_to_say(open_event):
         ("BP", ["Ann"]),
         ("—", ["Sam"]),
     ]
+
+
+# --- the day an event is on -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("now", "answer"),
+    [
+        (datetime(2027, 1, 15, 23, 59, tzinfo=ZoneInfo("Europe/London")), date(2027, 1, 16)),
+        (datetime(2027, 1, 16, 0, 1, tzinfo=ZoneInfo("Europe/London")), None),
+        (datetime(2027, 1, 16, 22, 0, tzinfo=ZoneInfo("Europe/London")), None),
+        # An event over two days is on both of them.
+        (datetime(2027, 1, 17, 11, 0, tzinfo=ZoneInfo("Europe/London")), None),
+        (datetime(2027, 1, 18, 9, 0, tzinfo=ZoneInfo("Europe/London")), date(2027, 1, 16)),
+        (datetime(2026, 11, 30, 12, 0, tzinfo=ZoneInfo("Europe/London")), date(2027, 1, 16)),
+    ],
+)
+def test_an_event_is_on_the_days_from_its_start_to_its_end_on_its_own_clock(series, now, answer):
+    start = datetime(2027, 1, 16, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    event = Event(series=series, starts_at=start, ends_at=start + timedelta(days=1, hours=2))
+    assert selectors.starts_on_another_day(event, now=now) == answer
+
+
+def test_the_day_is_the_events_own_not_the_servers(series):
+    """9:00 on 16 January in Auckland is still 15 January in London and in UTC."""
+    auckland = ZoneInfo("Pacific/Auckland")
+    start = datetime(2027, 1, 16, 9, 0, tzinfo=auckland)
+    event = Event(
+        series=series,
+        timezone="Pacific/Auckland",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+    )
+    half_an_hour_before = start - timedelta(minutes=30)
+    assert half_an_hour_before.astimezone(UTC).date() == date(2027, 1, 15)
+    assert selectors.starts_on_another_day(event, now=half_an_hour_before) is None
+    day_before = start - timedelta(hours=10)  # 23:00 on the 15th in Auckland
+    assert selectors.starts_on_another_day(event, now=day_before) == date(2027, 1, 16)

@@ -248,6 +248,49 @@ def test_invalid_transitions_are_refused(explore, path, to):
     assert StatusChange.objects.count() == len(path)
 
 
+def _on_today(event):
+    """Move ``event`` so that it started half an hour ago (and so is on today's date)."""
+    length = event.ends_at - event.starts_at
+    event.starts_at = timezone.now() - timedelta(minutes=30)
+    event.ends_at = event.starts_at + length
+    event.save()
+    return event
+
+
+def test_going_live_on_the_events_own_day_needs_no_confirmation(open_event):
+    _on_today(open_event)
+    services.transition_event(event=open_event, to="live", by=None, ask_if_off_day=True)
+    open_event.refresh_from_db()
+    assert open_event.status == EventStatus.LIVE
+
+
+def test_going_live_on_another_day_is_refused_until_confirmed_and_stores_nothing(open_event):
+    """The fixture's event is ten days away."""
+    before = StatusChange.objects.count()
+    with pytest.raises(services.StartDateNotToday) as refusal:
+        services.transition_event(event=open_event, to="live", by=None, ask_if_off_day=True)
+    scheduled = open_event.starts_at.astimezone(timezone.get_default_timezone()).date()
+    assert refusal.value.scheduled == scheduled
+    assert f"scheduled for {scheduled:%A} {scheduled.day} {scheduled:%B %Y}" in messages_of(
+        refusal.value
+    )
+    assert "(Europe/London), not today" in messages_of(refusal.value)
+    open_event.refresh_from_db()
+    assert open_event.status == EventStatus.SCHEDULED
+    assert StatusChange.objects.count() == before
+
+    services.transition_event(event=open_event, to="live", by=None, ask_if_off_day=False)
+    open_event.refresh_from_db()
+    assert open_event.status == EventStatus.LIVE
+
+
+def test_only_going_live_asks_about_the_date(explore):
+    services.transition_event(event=explore, to="scheduled", by=None, ask_if_off_day=True)
+    services.transition_event(event=explore, to="draft", by=None, ask_if_off_day=True)
+    explore.refresh_from_db()
+    assert explore.status == EventStatus.DRAFT
+
+
 def test_a_closed_events_plan_cannot_change(explore):
     for step in ("scheduled", "live", "closed"):
         services.transition_event(event=explore, to=step, by=None)

@@ -32,7 +32,8 @@ HOSTILE = [
     "/\t/evil.example",  # browsers drop the tab: //evil.example
     "\x00//evil.example",
 ]
-HOME = "/"  # LOGIN_REDIRECT_URL and LOGOUT_REDIRECT_URL
+STAFF_HOME = "/manage/"  # LOGIN_REDIRECT_URL: everyone who signs in is staff
+HOME = "/"  # LOGOUT_REDIRECT_URL
 
 
 def left_the_site(location: str) -> bool:
@@ -57,13 +58,13 @@ def test_signing_in_never_follows_next_off_the_site(client, user, target):
         {"username": "sam", "password": "right-password-123", "next": target},
     )
     assert response.status_code == 302
-    assert response["Location"] == HOME
+    assert response["Location"] == STAFF_HOME
     assert not left_the_site(response["Location"])
 
 
 def test_signing_in_does_follow_a_page_of_this_site(client, user):
     """The protection above is not that ``next`` is ignored: a page of the site is kept."""
-    target = reverse("events:series_list")
+    target = reverse("events:series_create")
     response = client.post(
         reverse("login"), {"username": "sam", "password": "right-password-123", "next": target}
     )

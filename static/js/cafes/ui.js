@@ -123,9 +123,26 @@ export function renderBroadcast(state) {
   if (text) node.textContent = `Message from the host: ${text}`;
 }
 
+// One clock on every page: 24-hour, on the event's own time zone (base.html puts it on
+// <body data-time-zone>), as the server's templates show times. hourCycle "h23", not
+// hour12: false, which some browsers read as "h24" and show midnight as 24:05.
+let clock;
+function clockFormat() {
+  if (!clock) {
+    const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    const zone = document.body && document.body.dataset.timeZone;
+    try {
+      clock = new Intl.DateTimeFormat("en-GB", zone ? { ...options, timeZone: zone } : options);
+    } catch {
+      clock = new Intl.DateTimeFormat("en-GB", options); // a zone this browser does not know
+    }
+  }
+  return clock;
+}
+
 export function timeOf(iso) {
   if (!iso) return "";
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return clockFormat().format(new Date(iso));
 }
 
 export function upsert(list, item, keep = () => true) {
