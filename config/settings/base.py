@@ -166,7 +166,8 @@ if REDIS_URL:
         "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
     }
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name, or kombu warns on every connection that it "reverts to localhost".
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_FOLDER),
         "data_folder_out": str(CELERY_BROKER_FOLDER),
