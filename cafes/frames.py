@@ -38,7 +38,7 @@ class Write:
 
 
 WRITES: dict[str, Write] = {
-    "cafe.start": Write(services.start_cafe),
+    "cafe.start": Write(services.start_cafe_on_request, (), ("confirm_date",)),
     "round.seat": Write(services.seat_round, ("number",), ("strategy",)),
     "round.open": Write(services.open_round, ("number",), ("minutes", "strategy")),
     "round.extend": Write(services.extend_round, ("minutes",)),

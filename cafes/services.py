@@ -293,16 +293,19 @@ def ensure_table(*, event: Event, number: int, name: str = "") -> Table:
 
 
 @transaction.atomic
-def start_cafe(*, viewer: Viewer) -> Cafe:
+def start_cafe(*, viewer: Viewer, ask_if_off_day: bool = False) -> Cafe:
     """Open the café: tables of the event's size, rounds from its agenda, everyone seated for
     round 1 with role codes spread across tables, a host at each table. Starting twice is
-    harmless: the second call returns the running café."""
+    harmless: the second call returns the running café.
+
+    With ``ask_if_off_day`` (a facilitator pressed the button and has not confirmed), a
+    scheduled event whose date is not today is refused (``off_day``) and nothing is stored."""
     _require_run(viewer)
     event = Event.objects.select_for_update().get(pk=viewer.event.pk)
     cafe = Cafe.objects.filter(event=event).first()
     if cafe is not None:
         return cafe
-    _go_live(event, viewer)
+    _go_live(event, viewer, ask_if_off_day=ask_if_off_day)
     rounds = ensure_rounds(event=event)
     if chooses_own_table(event):
         # Open Space: nobody is dealt a table; people choose one (``choose_table``).
@@ -324,10 +327,21 @@ def start_cafe(*, viewer: Viewer) -> Cafe:
     return cafe
 
 
-def _go_live(event: Event, viewer: Viewer) -> None:
+def start_cafe_on_request(*, viewer: Viewer, confirm_date: object = False) -> Cafe:
+    """The console's "Start the café": on a day that is not the event's own, it asks first
+    (issue 17); the facilitator's confirmation comes back as ``confirm_date``."""
+    return start_cafe(viewer=viewer, ask_if_off_day=confirm_date is not True)
+
+
+def _go_live(event: Event, viewer: Viewer, *, ask_if_off_day: bool = False) -> None:
     """Starting the café is the moment the event goes live on the series overview."""
     if event.status == EventStatus.SCHEDULED:
-        event_services.transition_event(event=event, to=EventStatus.LIVE, by=viewer.user)
+        try:
+            event_services.transition_event(
+                event=event, to=EventStatus.LIVE, by=viewer.user, ask_if_off_day=ask_if_off_day
+            )
+        except event_services.StartDateNotToday as refusal:
+            raise CafeError("off_day", f"{refusal.messages[0]} Start it now anyway?") from None
     elif event.status == EventStatus.DRAFT:
         raise CafeError(
             "not_scheduled",
@@ -665,7 +679,7 @@ def set_phase(*, viewer: Viewer, phase: str) -> Cafe:
     """Move the whole café to the plenary, the closing questions or the end."""
     _require_run(viewer)
     allowed = {CafePhase.PLENARY, CafePhase.CLOSING, CafePhase.ENDED}
-    if phase not in allowed:
+    if not isinstance(phase, str) or phase not in allowed:
         raise CafeError("bad_phase", "The phase must be plenary, closing or ended.")
     cafe = _lock_cafe(viewer.event)
     if Round.objects.filter(event=viewer.event, status=RoundStatus.OPEN).exists():

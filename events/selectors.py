@@ -163,9 +163,11 @@ class StaffHome:
     live: list[EventDoors]
     upcoming: list[EventDoors]
     more_upcoming: int
+    ended: list[EventDoors]  # closed most recently first: their harvest and reports
 
 
 UPCOMING_SHOWN = 10
+ENDED_SHOWN = 5
 
 
 def _doors(user, event: Event) -> EventDoors:
@@ -178,7 +180,8 @@ def _doors(user, event: Event) -> EventDoors:
 
 def staff_home(user, *, now: datetime | None = None) -> StaffHome:
     """What a facilitator or reviewer sees first after signing in: the events running now,
-    the scheduled events still to come (soonest first) and the series they work on."""
+    the scheduled events still to come (soonest first), the events that ended most recently
+    (whose harvest and reports come next) and the series they work on."""
     now = now or timezone.now()
     events = events_for_user(user).order_by("starts_at", "id")
     scheduled = events.filter(status=EventStatus.SCHEDULED, ends_at__gte=now)
@@ -188,6 +191,12 @@ def staff_home(user, *, now: datetime | None = None) -> StaffHome:
         live=[_doors(user, e) for e in events.filter(status=EventStatus.LIVE)],
         upcoming=[_doors(user, e) for e in upcoming],
         more_upcoming=scheduled.count() - len(upcoming),
+        ended=[
+            _doors(user, e)
+            for e in events.filter(status=EventStatus.CLOSED).order_by("-ends_at", "-id")[
+                :ENDED_SHOWN
+            ]
+        ],
     )
 
 

@@ -42,9 +42,18 @@ TRANSITION_BUTTONS = {
     EventStatus.SCHEDULED: ("Schedule: open for joining", "Participants can join from now on."),
     EventStatus.DRAFT: ("Back to draft", "Joining closes until it is scheduled again."),
     EventStatus.LIVE: ("Go live", "The event is running now."),
-    EventStatus.CLOSED: ("Close the event", "Rounds stop; the harvest report starts."),
+    EventStatus.CLOSED: ("Close the event", ""),  # what it does depends on the stage
     EventStatus.ARCHIVED: ("Archive", "Hidden from the overview's next steps."),
 }
+
+
+def _button(event, to: str) -> tuple[str, str]:
+    """A status button's label and what it does; closing says what it sets going for this
+    event's stage (a Connect event gets no harvest report of its own)."""
+    label, help_text = TRANSITION_BUTTONS[to]
+    if to == EventStatus.CLOSED:
+        help_text = selectors.what_closing_does(event)
+    return label, help_text
 
 
 def _event_context(request, event, tab: str, **extra) -> dict:
@@ -198,7 +207,7 @@ def _render_overview(request, event, **extra):
             "overview",
             agenda=selectors.agenda(event),
             join_link=join_url(event, base_url=request.build_absolute_uri("/")),
-            transitions=[(to, *TRANSITION_BUTTONS[to]) for to in moves],
+            transitions=[(to, *_button(event, to)) for to in moves],
             history=event.status_changes.select_related("changed_by"),
             **extra,
         ),

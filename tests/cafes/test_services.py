@@ -1,5 +1,7 @@
 """The café's services: seating, rounds, notes, chat, priorities and answers."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -105,6 +107,43 @@ def test_a_draft_or_closed_event_cannot_start_its_cafe(event, facilitator, peopl
 
     assert not Cafe.objects.exists()
     assert not Seat.objects.exists()
+
+
+def test_starting_from_the_console_on_another_day_asks_first_and_stores_nothing(
+    event, facilitator, people
+):
+    """The event is a week away: "Start the café" says so and waits for a confirmation."""
+    with pytest.raises(CafeError, match=r"not today.*Start it now anyway") as refused:
+        services.start_cafe_on_request(viewer=facilitator)
+    assert refused.value.code == "off_day"
+    event.refresh_from_db()
+    assert event.status == EventStatus.SCHEDULED
+    assert not Cafe.objects.exists()
+    assert not Seat.objects.exists()
+
+    for not_a_yes in ("true", 1, ["yes"], None):
+        with pytest.raises(CafeError, match="not today"):
+            services.start_cafe_on_request(viewer=facilitator, confirm_date=not_a_yes)
+
+    services.start_cafe_on_request(viewer=facilitator, confirm_date=True)
+    event.refresh_from_db()
+    assert event.status == EventStatus.LIVE
+    assert Cafe.objects.filter(event=event).exists()
+
+
+def test_starting_on_the_day_needs_no_confirmation(event, facilitator, people):
+    now = timezone.now()
+    Event.objects.filter(pk=event.pk).update(starts_at=now, ends_at=now + timedelta(hours=3))
+    services.start_cafe_on_request(viewer=facilitator)
+    event.refresh_from_db()
+    assert event.status == EventStatus.LIVE
+
+
+@pytest.mark.parametrize("phase", [["ended"], {"a": 1}, 3, None])
+def test_a_phase_that_is_not_a_word_is_refused(event, facilitator, people, phase):
+    services.start_cafe(viewer=facilitator)
+    with pytest.raises(CafeError, match="must be plenary, closing or ended"):
+        services.set_phase(viewer=facilitator, phase=phase)
 
 
 def test_only_a_facilitator_starts_the_cafe(event, people):

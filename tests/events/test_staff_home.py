@@ -271,3 +271,28 @@ def test_pages_tell_the_browser_the_events_clock_or_else_the_servers(
     assert page_of(client.get("/manage/")).xpath("//body/@data-time-zone") == ["Europe/London"]
     client.logout()
     assert page_of(client.get("/")).xpath("//body/@data-time-zone") == ["Europe/London"]
+
+
+def test_events_that_ended_lead_to_their_harvest_and_reports_not_to_a_console(
+    client, facilitator, reviewer, live_event
+):
+    """After the day, the review team's work starts: the closed event is one click away."""
+    services.transition_event(event=live_event, to=EventStatus.CLOSED, by=None)
+    client.force_login(reviewer)
+    ended = section(page_of(client.get("/manage/")), "Recently ended")
+    offered = links(ended)
+    assert offered["Reports: Bridge the Gap"] == (
+        f"/series/{live_event.series.slug}/reports/#event-{live_event.slug}"
+    )
+    assert not [text for text in offered if "console" in text or "Watch live" in text]
+    client.force_login(facilitator)
+    ended = section(page_of(client.get("/manage/")), "Recently ended")
+    assert links(ended)["Harvest workspace: Explore: carers today"] == (
+        f"/events/{live_event.slug}/harvest/"
+    )
+
+
+def test_no_recently_ended_section_before_any_event_ended(client, reviewer, live_event):
+    client.force_login(reviewer)
+    page = page_of(client.get("/manage/"))
+    assert not page.xpath("//h2[normalize-space()='Recently ended']")

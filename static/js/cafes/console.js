@@ -209,7 +209,14 @@ function plannedMinutes() {
 }
 
 $("open-number").addEventListener("change", plannedMinutes);
-$("start-cafe").addEventListener("click", () => run("cafe.start"));
+// On a day that is not the event's own, the server asks first; the answer comes back here.
+function startCafe(fields = {}) {
+  connection.write("cafe.start", fields).catch((frame) => {
+    if (frame.code !== "off_day") complain(frame);
+    else if (window.confirm(frame.message)) startCafe({ confirm_date: true });
+  });
+}
+$("start-cafe").addEventListener("click", () => startCafe());
 $("open-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const minutes = Number($("open-minutes").value);
