@@ -199,3 +199,17 @@ def test_compiling_never_sends_the_facilitator_off_site(report_event, people, ho
     assert response.url == (
         reverse("reports:series", args=[report_event.series.slug]) + f"#event-{report_event.slug}"
     )
+
+
+def test_version_times_are_shown_on_the_events_own_clock(report_event, people, ready_file):
+    """One time format everywhere (issue 17): 24-hour, in the event's time zone."""
+    from datetime import UTC, datetime
+
+    report_event.timezone = "Pacific/Auckland"
+    report_event.save(update_fields=["timezone"])
+    ReportVersion.objects.filter(pk=ready_file.version_id).update(
+        requested_at=datetime(2026, 11, 30, 9, 5, tzinfo=UTC)  # 22:05 in Auckland
+    )
+    url = reverse("reports:series", args=[report_event.series.slug])
+    page = client_as("facilitator", report_event, people).get(url).content.decode()
+    assert "Asked for 30 Nov 2026, 22:05" in page
