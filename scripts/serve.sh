@@ -24,7 +24,7 @@ pids=()
 "$BIN/celery" -A config worker --beat --loglevel=INFO --concurrency=2 \
   --schedule var/celerybeat-schedule &
 pids+=($!)
-"$BIN/uvicorn" config.asgi:application --host 127.0.0.1 --port "$PORT" --no-proxy-headers --ws-per-message-deflate false --log-level info &
+"$BIN/uvicorn" config.asgi:application --host 127.0.0.1 --port "$PORT" --lifespan off --no-proxy-headers --ws-per-message-deflate false --log-level info &
 pids+=($!)
 
 echo
