@@ -9,7 +9,7 @@ from django.db import OperationalError
 from events.models import EventStatus, Stage
 from events.services import transition_event
 from harvest.models import Theme
-from harvest.services import rename_theme
+from harvest.services import build_themes, rename_theme
 from reports import services
 from reports.errors import ReportsError
 from reports.models import ReportFile, ReportStatus, ReportVersion
@@ -103,7 +103,7 @@ def test_the_first_compile_builds_the_draft_themes_the_workspace_then_shows(repo
 
 
 def test_a_compile_keeps_the_themes_a_harvester_curated(report_event):
-    services.compile_report(version=services.request_report(event=report_event))
+    build_themes(event=report_event)
     theme = Theme.objects.filter(event=report_event, kind="notes").first()
     rename_theme(theme=theme, title="Nobody explained anything", user=None)
     done = services.compile_report(version=services.request_report(event=report_event))
