@@ -27,6 +27,7 @@ from events.models import Event, EventStatus
 from harvest.models import Theme
 from reports.models import ReportStatus, ReportVersion
 from tests.e2e.conftest import PHONE
+from tests.e2e.test_events_flow import add_segment
 from tests.factories import UserFactory
 from tests.support.axe import assert_no_axe_violations
 from tests.support.browser import screenshot
@@ -72,13 +73,15 @@ def sign_in(page, base_url: str, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def add_segment(page, *, kind: str, title: str, minutes: int, prompt: str = "") -> None:
-    page.get_by_label("What happens").select_option(label=kind)
-    page.get_by_label("Title").fill(title)
-    page.get_by_label("Minutes").fill(str(minutes))
-    page.get_by_label("Round prompt").fill(prompt)
-    page.get_by_role("button", name="Add to the agenda").click()
-    page.get_by_text(f"“{title}” added to the agenda.").wait_for()
+def wait_for_version(event: Event, number: int, worker) -> None:
+    """Until the worker has compiled report version ``number`` of ``event``."""
+    wait_until(
+        lambda: ReportVersion.objects.filter(
+            event=event, number=number, status=ReportStatus.DONE
+        ).exists(),
+        timeout=180,
+        message=f"version {number} was not compiled:\n{worker.output()[-3000:]}",
+    )
 
 
 def join(page, base_url: str, code: str, name: str) -> None:
@@ -284,13 +287,7 @@ def test_a_facilitators_whole_day(day, new_context, tmp_path):
     )
 
     # The worker builds the draft themes, then version 1.
-    wait_until(
-        lambda: ReportVersion.objects.filter(
-            event=event, number=1, status=ReportStatus.DONE
-        ).exists(),
-        timeout=180,
-        message=f"version 1 was not compiled:\n{worker.output()[-3000:]}",
-    )
+    wait_for_version(event, 1, worker)
     assert Theme.objects.filter(event=event, kind="notes").exists()
     console.get_by_role("link", name=re.compile("Open the harvest")).click()
     expect(console.locator(".theme").first).to_be_visible()
@@ -307,13 +304,7 @@ def test_a_facilitators_whole_day(day, new_context, tmp_path):
     console.get_by_role("button", name="Compile a new version").click()
     expect(console.locator("#report-events")).to_contain_text("Version 2")
     screenshot(console, "journey-12-workspace-compiling-v2")
-    wait_until(
-        lambda: ReportVersion.objects.filter(
-            event=event, number=2, status=ReportStatus.DONE
-        ).exists(),
-        timeout=180,
-        message=f"version 2 was not compiled:\n{worker.output()[-3000:]}",
-    )
+    wait_for_version(event, 2, worker)
     expect(
         console.locator("#report-events").get_by_role("link", name=re.compile("PDF"))
     ).not_to_have_count(0)
