@@ -7,37 +7,28 @@ A higher app registers in its ``AppConfig.ready()``; ``events.services`` calls
 work with ``transaction.on_commit``.
 """
 
-from collections.abc import Callable
+from events.models import Event, Participant
+from ops.hooks import Hook, HookFunction
 
-from events.models import Event
+# hook(*, event, closed_by), run inside the closing transaction.
+event_closed = Hook("event closed")
+# hook(*, participant), run inside the withdrawal's transaction.
+participant_withdrawn = Hook("participant withdrawn")
 
-EventClosedHook = Callable[..., None]
-_event_closed_hooks: list[EventClosedHook] = []
 
-
-def on_event_closed(hook: EventClosedHook) -> EventClosedHook:
+def on_event_closed(hook: HookFunction) -> HookFunction:
     """Register ``hook(*, event, closed_by)``; usable as a decorator."""
-    if hook not in _event_closed_hooks:
-        _event_closed_hooks.append(hook)
-    return hook
+    return event_closed.register(hook)
 
 
 def run_event_closed_hooks(*, event: Event, closed_by) -> None:
-    for hook in _event_closed_hooks:
-        hook(event=event, closed_by=closed_by)
+    event_closed.run(event=event, closed_by=closed_by)
 
 
-ParticipantWithdrawnHook = Callable[..., None]
-_participant_withdrawn_hooks: list[ParticipantWithdrawnHook] = []
-
-
-def on_participant_withdrawn(hook: ParticipantWithdrawnHook) -> ParticipantWithdrawnHook:
+def on_participant_withdrawn(hook: HookFunction) -> HookFunction:
     """Register ``hook(*, participant)``, run inside the withdrawal's transaction."""
-    if hook not in _participant_withdrawn_hooks:
-        _participant_withdrawn_hooks.append(hook)
-    return hook
+    return participant_withdrawn.register(hook)
 
 
-def run_participant_withdrawn_hooks(*, participant) -> None:
-    for hook in _participant_withdrawn_hooks:
-        hook(participant=participant)
+def run_participant_withdrawn_hooks(*, participant: Participant) -> None:
+    participant_withdrawn.run(participant=participant)

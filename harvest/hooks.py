@@ -6,21 +6,17 @@ Hooks run inside the change's transaction: they should only write rows and sched
 with ``transaction.on_commit``.
 """
 
-from collections.abc import Callable
-
 from events.models import Event
+from ops.hooks import Hook, HookFunction
 
-WordsTakenBackHook = Callable[..., None]
-_words_taken_back_hooks: list[WordsTakenBackHook] = []
+# hook(*, event, reason), run inside the change's transaction.
+words_taken_back = Hook("words taken back")
 
 
-def on_words_taken_back(hook: WordsTakenBackHook) -> WordsTakenBackHook:
+def on_words_taken_back(hook: HookFunction) -> HookFunction:
     """Register ``hook(*, event, reason)``; usable as a decorator."""
-    if hook not in _words_taken_back_hooks:
-        _words_taken_back_hooks.append(hook)
-    return hook
+    return words_taken_back.register(hook)
 
 
 def run_words_taken_back_hooks(*, event: Event, reason: str) -> None:
-    for hook in _words_taken_back_hooks:
-        hook(event=event, reason=reason)
+    words_taken_back.run(event=event, reason=reason)

@@ -6,10 +6,10 @@ import uuid
 from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
+from celery import current_app
 from channels.layers import get_channel_layer
 from django.db import connection
 
-from config.celery import app as celery_app
 from ops.models import Heartbeat
 
 
@@ -41,7 +41,7 @@ async def check_channel_layer(timeout: float = 2.0) -> Check:
 
 def check_broker(timeout: float = 2.0) -> Check:
     try:
-        with celery_app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
             return Check(True, conn.transport_cls)
     except Exception as exc:

@@ -74,7 +74,7 @@ def test_starting_the_cafe_puts_the_event_live_and_ending_it_closes_the_event(
             event.status_changes.order_by("pk").values_list("from_status", "to_status")
         ) == [("scheduled", "live"), ("live", "closed")]
     finally:
-        hooks._event_closed_hooks.remove(hook)
+        hooks.event_closed.unregister(hook)
 
 
 def test_ending_closes_the_event_from_a_console_opened_before_it_went_live(event, people):

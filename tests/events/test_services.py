@@ -215,7 +215,7 @@ def test_the_whole_life_of_an_event_and_the_closing_hook(explore):
         for to in ("scheduled", "live", "closed", "archived"):
             services.transition_event(event=explore, to=to, by=user)
     finally:
-        hooks._event_closed_hooks.remove(hook)
+        hooks.event_closed.unregister(hook)
     explore.refresh_from_db()
     assert explore.status == EventStatus.ARCHIVED
     assert closed == [(explore.pk, user)]

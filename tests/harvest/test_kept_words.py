@@ -13,7 +13,7 @@ from cafes.models import Note, Round, Table
 from events.identity import remember_participant
 from events.models import StaffRole
 from harvest.errors import HarvestError
-from harvest.hooks import _words_taken_back_hooks
+from harvest.hooks import words_taken_back
 from harvest.models import CurationChange, KeptWord
 from harvest.redaction import redact
 from harvest.selectors import harvest_for_report
@@ -67,9 +67,8 @@ def heard():
     def hook(*, event, reason):
         reasons.append(reason)
 
-    _words_taken_back_hooks.append(hook)
-    yield reasons
-    _words_taken_back_hooks.remove(hook)
+    with words_taken_back.connected(hook):
+        yield reasons
 
 
 def markers_url(event) -> str:
