@@ -14,30 +14,22 @@ from events.models import EventStatus, SegmentKind, Series, StaffRole, Stage
 
 DEMO_SLUG = "bridge-the-gap"
 
+# What the tables discuss in the Explore café's three rounds.
+ROUND_PROMPTS = (
+    "What has helped or hindered your experience of children's social care?",
+    "What problems, strengths and possibilities do you hear across the stories?",
+    "Which three solutions matter most to your table?",
+)
+
 EXPLORE_AGENDA = [
     (SegmentKind.TECH_INTRO, "Technical introduction", 10, ""),
     (SegmentKind.CONTEXT, "The case for change", 15, ""),
-    (
-        SegmentKind.CAFE_ROUND,
-        "Round 1: stories",
-        30,
-        "What has helped or hindered your experience of children's social care?",
-    ),
+    (SegmentKind.CAFE_ROUND, "Round 1: stories", 30, ROUND_PROMPTS[0]),
     (SegmentKind.PLENARY, "Plenary 1", 15, ""),
     (SegmentKind.BREAK, "Break", 10, ""),
-    (
-        SegmentKind.CAFE_ROUND,
-        "Round 2: the collective story",
-        30,
-        "What problems, strengths and possibilities do you hear across the stories?",
-    ),
+    (SegmentKind.CAFE_ROUND, "Round 2: the collective story", 30, ROUND_PROMPTS[1]),
     (SegmentKind.PLENARY, "Plenary 2", 15, ""),
-    (
-        SegmentKind.CAFE_ROUND,
-        "Round 3: priorities",
-        25,
-        "Which three solutions matter most to your table?",
-    ),
+    (SegmentKind.CAFE_ROUND, "Round 3: priorities", 25, ROUND_PROMPTS[2]),
     (SegmentKind.PLENARY, "Closing plenary", 15, ""),
     (SegmentKind.CLOSING_QUESTIONS, "Closing questions", 15, ""),
 ]

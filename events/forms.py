@@ -4,9 +4,9 @@ import zoneinfo
 from datetime import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from events.errors import EventsError
 from events.models import (
     AgendaSegment,
     ClosingQuestion,
@@ -30,15 +30,6 @@ Kinship, foster and adoptive carers: KC=Kinship carer, FC=Foster carer, AP=Adopt
 Social workers: SW=Social worker, SWM=Social work manager"""
 
 
-def add_service_error(form: forms.Form, error: EventsError) -> None:
-    """Show a service's error next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 class LocalDateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -58,14 +49,19 @@ def clock_initial(value: datetime, zone_name: str) -> str:
     return value.astimezone(zoneinfo.ZoneInfo(zone_name)).strftime(DATETIME_FORMAT)
 
 
-class SeriesForm(forms.Form):
-    title = forms.CharField(max_length=Series._meta.get_field("title").max_length)
-    slug = forms.SlugField(
+def web_address_field() -> forms.SlugField:
+    """The slug of a series or an event, made from its title when left empty."""
+    return forms.SlugField(
         label="Web address",
         max_length=80,
         required=False,
         help_text="Letters, numbers and dashes. Left empty, it is made from the title.",
     )
+
+
+class SeriesForm(forms.Form):
+    title = forms.CharField(max_length=Series._meta.get_field("title").max_length)
+    slug = web_address_field()
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     stakeholder_groups = forms.CharField(
         label="Stakeholder groups",
@@ -99,12 +95,7 @@ class SeriesForm(forms.Form):
 
 class EventForm(forms.Form):
     title = forms.CharField(max_length=Event._meta.get_field("title").max_length)
-    slug = forms.SlugField(
-        label="Web address",
-        max_length=80,
-        required=False,
-        help_text="Letters, numbers and dashes. Left empty, it is made from the title.",
-    )
+    slug = web_address_field()
     stage = forms.ChoiceField(choices=Stage.choices)
     stakeholder_group = forms.ModelChoiceField(
         queryset=StakeholderGroup.objects.none(),
@@ -235,8 +226,18 @@ class InviteForm(forms.Form):
 
 
 class MembershipForm(forms.Form):
+    """Give a staff member, named by username, a role; ``cleaned_data["user"]`` is them."""
+
     username = forms.CharField(label="Staff member's username", max_length=150)
     role = forms.ChoiceField(choices=StaffRole.choices)
+
+    def clean(self):
+        data = super().clean()
+        if "username" in data:
+            data["user"] = get_user_model().objects.filter(username=data["username"]).first()
+            if data["user"] is None:
+                self.add_error("username", "No staff member has this username.")
+        return data
 
 
 class JoinCodeForm(forms.Form):

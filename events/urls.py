@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from events.views import join, manage
+from events.views import join, overview, people, plan, series
 
 app_name = "events"
 
@@ -16,42 +16,42 @@ urlpatterns = [
     path("join/<str:code>/welcome/", join.welcome, name="welcome"),
     path("join/<str:code>/withdraw/", join.withdraw, name="withdraw"),
     # Facilitators and staff.
-    path("manage/", manage.series_list, name="series_list"),
-    path("manage/series/new/", manage.series_create, name="series_create"),
-    path("manage/series/<slug:slug>/", manage.series_overview, name="series_overview"),
-    path("manage/series/<slug:slug>/staff/", manage.series_staff, name="series_staff"),
+    path("manage/", series.series_list, name="series_list"),
+    path("manage/series/new/", series.series_create, name="series_create"),
+    path("manage/series/<slug:slug>/", series.series_overview, name="series_overview"),
+    path("manage/series/<slug:slug>/staff/", series.series_staff, name="series_staff"),
     path(
         "manage/series/<slug:slug>/staff/<int:pk>/remove/",
-        manage.series_staff_remove,
+        series.series_staff_remove,
         name="series_staff_remove",
     ),
-    path("manage/series/<slug:slug>/events/new/", manage.event_create, name="event_create"),
-    path(event, manage.event_overview, name="event_overview"),
-    path(event + "edit/", manage.event_edit, name="event_edit"),
-    path(event + "duplicate/", manage.event_duplicate, name="event_duplicate"),
-    path(event + "status/", manage.event_transition, name="event_transition"),
-    path(event + "qr.svg", manage.event_qr, name="event_qr"),
-    path(event + "agenda/", manage.event_agenda, name="event_agenda"),
-    path(event + "agenda/<int:pk>/edit/", manage.segment_edit, name="segment_edit"),
-    path(event + "agenda/<int:pk>/move/", manage.segment_move, name="segment_move"),
-    path(event + "agenda/<int:pk>/delete/", manage.segment_delete, name="segment_delete"),
-    path(event + "questions/", manage.event_questions, name="event_questions"),
-    path(event + "prompts/<int:pk>/", manage.prompt_edit, name="prompt_edit"),
-    path(event + "questions/<int:pk>/edit/", manage.question_edit, name="question_edit"),
-    path(event + "questions/<int:pk>/move/", manage.question_move, name="question_move"),
-    path(event + "questions/<int:pk>/delete/", manage.question_delete, name="question_delete"),
-    path(event + "role-codes/", manage.event_role_codes, name="event_role_codes"),
-    path(event + "role-codes/<int:pk>/delete/", manage.role_code_delete, name="role_code_delete"),
-    path(event + "invitations/", manage.event_invitations, name="event_invitations"),
+    path("manage/series/<slug:slug>/events/new/", overview.event_create, name="event_create"),
+    path(event, overview.event_overview, name="event_overview"),
+    path(event + "edit/", overview.event_edit, name="event_edit"),
+    path(event + "duplicate/", overview.event_duplicate, name="event_duplicate"),
+    path(event + "status/", overview.event_transition, name="event_transition"),
+    path(event + "qr.svg", overview.event_qr, name="event_qr"),
+    path(event + "agenda/", plan.event_agenda, name="event_agenda"),
+    path(event + "agenda/<int:pk>/edit/", plan.segment_edit, name="segment_edit"),
+    path(event + "agenda/<int:pk>/move/", plan.segment_move, name="segment_move"),
+    path(event + "agenda/<int:pk>/delete/", plan.segment_delete, name="segment_delete"),
+    path(event + "questions/", plan.event_questions, name="event_questions"),
+    path(event + "prompts/<int:pk>/", plan.prompt_edit, name="prompt_edit"),
+    path(event + "questions/<int:pk>/edit/", plan.question_edit, name="question_edit"),
+    path(event + "questions/<int:pk>/move/", plan.question_move, name="question_move"),
+    path(event + "questions/<int:pk>/delete/", plan.question_delete, name="question_delete"),
+    path(event + "role-codes/", plan.event_role_codes, name="event_role_codes"),
+    path(event + "role-codes/<int:pk>/delete/", plan.role_code_delete, name="role_code_delete"),
+    path(event + "invitations/", people.event_invitations, name="event_invitations"),
     path(
-        event + "invitations/<int:pk>/resend/", manage.invitation_resend, name="invitation_resend"
+        event + "invitations/<int:pk>/resend/", people.invitation_resend, name="invitation_resend"
     ),
-    path(event + "participants/", manage.event_participants, name="event_participants"),
+    path(event + "participants/", people.event_participants, name="event_participants"),
     path(
         event + "participants/<int:pk>/check-in/",
-        manage.participant_check_in,
+        people.participant_check_in,
         name="participant_check_in",
     ),
-    path(event + "staff/", manage.event_staff, name="event_staff"),
-    path(event + "staff/<int:pk>/remove/", manage.event_staff_remove, name="event_staff_remove"),
+    path(event + "staff/", people.event_staff, name="event_staff"),
+    path(event + "staff/<int:pk>/remove/", people.event_staff_remove, name="event_staff_remove"),
 ]

@@ -5,7 +5,7 @@ from django.db import transaction
 from events.errors import EventsError
 from events.models import AgendaSegment, Event, SegmentKind
 from events.services.checks import _validate, check_editable, check_plain_text
-from events.services.positions import _move, _next_position, _renumber
+from events.services.positions import _delete_from_plan, _move_in_plan, _next_position
 
 
 def _check_segment(segment: AgendaSegment) -> None:
@@ -62,13 +62,9 @@ def set_round_prompt(*, segment: AgendaSegment, prompt: str) -> AgendaSegment:
 @transaction.atomic
 def move_segment(*, segment: AgendaSegment, offset: int) -> None:
     """Move a block one place earlier (-1) or later (+1)."""
-    check_editable(segment.event)
-    _move(segment, segment.event.segments.all(), offset)
+    _move_in_plan(segment, offset)
 
 
 @transaction.atomic
 def delete_segment(*, segment: AgendaSegment) -> None:
-    event = segment.event
-    check_editable(event)
-    segment.delete()
-    _renumber(event.segments.all())
+    _delete_from_plan(segment)

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from events.models import ClosingQuestion, Event
 from events.services.checks import _validate, check_editable, check_plain_text
-from events.services.positions import _move, _next_position, _renumber
+from events.services.positions import _delete_from_plan, _move_in_plan, _next_position
 
 
 @transaction.atomic
@@ -31,13 +31,9 @@ def update_closing_question(*, question: ClosingQuestion, text: str) -> ClosingQ
 
 @transaction.atomic
 def move_closing_question(*, question: ClosingQuestion, offset: int) -> None:
-    check_editable(question.event)
-    _move(question, question.event.closing_questions.all(), offset)
+    _move_in_plan(question, offset)
 
 
 @transaction.atomic
 def delete_closing_question(*, question: ClosingQuestion) -> None:
-    event = question.event
-    check_editable(event)
-    question.delete()
-    _renumber(event.closing_questions.all())
+    _delete_from_plan(question)

@@ -5,6 +5,10 @@ from django.db import models
 from django.db.models import Max
 
 from events.errors import EventsError
+from events.models import AgendaSegment, ClosingQuestion
+from events.services.checks import check_editable
+
+PlanItem = AgendaSegment | ClosingQuestion
 
 
 def _next_position(queryset: models.QuerySet) -> int:
@@ -33,3 +37,19 @@ def _move(item: models.Model, siblings: models.QuerySet, offset: int) -> None:
         if other.position != position:
             other.position = position
             other.save(update_fields=["position"])
+
+
+def _siblings(item: PlanItem) -> models.QuerySet:
+    """The items of the same kind in the same event's plan (its agenda, or its questions)."""
+    return type(item).objects.filter(event_id=item.event_id)
+
+
+def _move_in_plan(item: PlanItem, offset: int) -> None:
+    check_editable(item.event)
+    _move(item, _siblings(item), offset)
+
+
+def _delete_from_plan(item: PlanItem) -> None:
+    check_editable(item.event)
+    item.delete()
+    _renumber(_siblings(item))

@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from events import permissions
 from events.models import Event, Series
 
 
@@ -38,3 +39,8 @@ def event_page(check: Callable) -> Callable:
 def series_page(check: Callable) -> Callable:
     """The view receives the Series named by ``slug`` in place of the slug."""
     return _guard(Series, "slug", check)
+
+
+# The event pages of staff who run the event, and of everyone who may watch it.
+manage_event = event_page(permissions.can_manage_event)
+watch_event = event_page(permissions.can_watch_event)

@@ -4,16 +4,20 @@ Participants have no account; after joining, ``events.identity`` remembers them 
 browser's session.
 """
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from events import selectors, services
 from events.errors import EventsError
-from events.forms import JoinCodeForm, JoinForm, add_service_error
+from events.forms import JoinCodeForm, JoinForm
 from events.identity import forget_participant, participant_for, remember_participant
 from events.join_links import read_join_token
 from events.models import EventStatus, ParticipantStatus
 from events.services import JOINABLE
+from events.views.calls import run_service
 from ops.throttle import Throttled, check_allowed, client_address, record_attempt
 
 CLOSED_MESSAGES = {
@@ -106,8 +110,9 @@ def _join_page(request, event, *, invitation):
     # The questionnaire email is opt-in: never filled in from the invitation (issue 17).
     form = JoinForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
-        try:
-            participant = services.join_event(
+        participant = run_service(
+            request,
+            lambda: services.join_event(
                 event=event,
                 pseudonym=form.cleaned_data["pseudonym"],
                 role_code=form.cleaned_data["role_code"],
@@ -115,10 +120,10 @@ def _join_page(request, event, *, invitation):
                 accessibility_needs=form.cleaned_data["accessibility_needs"],
                 contact_email=form.cleaned_data["contact_email"],
                 invitation=invitation,
-            )
-        except EventsError as error:
-            add_service_error(form, error)
-        else:
+            ),
+            form=form,
+        )
+        if participant is not None:
             remember_participant(request.session, participant)
             return redirect("events:welcome", code=event.code)
     is_full = services.joined_count(event) >= event.capacity
@@ -129,14 +134,28 @@ def _join_page(request, event, *, invitation):
     )
 
 
+def _as_participant(view: Callable) -> Callable:
+    """The view receives the event named by ``code`` and the participant this browser joined
+    it as; an unknown code is 404, and a browser that has not joined goes to the join page."""
+
+    @wraps(view)
+    def wrapper(request, code: str):
+        event = _event_or_none(code)
+        if event is None:
+            return _problem(
+                request, "There is no event with this code. Check the link.", status=404
+            )
+        participant = participant_for(request.session, event)
+        if participant is None:
+            return redirect("events:join", code=event.code)
+        return view(request, event, participant)
+
+    return wrapper
+
+
 @never_cache
-def welcome(request, code: str):
-    event = _event_or_none(code)
-    if event is None:
-        return _problem(request, "There is no event with this code. Check the link.", status=404)
-    participant = participant_for(request.session, event)
-    if participant is None:
-        return redirect("events:join", code=event.code)
+@_as_participant
+def welcome(request, event, participant):
     return render(
         request,
         "events/join/welcome.html",
@@ -154,17 +173,12 @@ def welcome(request, code: str):
 
 
 @never_cache
-def withdraw(request, code: str):
-    event = _event_or_none(code)
-    if event is None:
-        return _problem(request, "There is no event with this code. Check the link.", status=404)
-    participant = participant_for(request.session, event)
-    if request.method == "POST" and participant is not None:
+@_as_participant
+def withdraw(request, event, participant):
+    if request.method == "POST":
         services.withdraw_participant(participant=participant)
         forget_participant(request.session, event)
         return render(request, "events/join/withdrawn.html", {"event": event})
-    if participant is None:
-        return redirect("events:join", code=event.code)
     return render(
         request, "events/join/withdraw.html", {"event": event, "participant": participant}
     )
