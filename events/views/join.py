@@ -112,15 +112,7 @@ def _join_page(request, event, *, invitation):
     if request.method == "POST" and form.is_valid():
         participant = run_service(
             request,
-            lambda: services.join_event(
-                event=event,
-                pseudonym=form.cleaned_data["pseudonym"],
-                role_code=form.cleaned_data["role_code"],
-                consent=form.cleaned_data["consent"],
-                accessibility_needs=form.cleaned_data["accessibility_needs"],
-                contact_email=form.cleaned_data["contact_email"],
-                invitation=invitation,
-            ),
+            lambda: services.join_event(event=event, invitation=invitation, **form.cleaned_data),
             form=form,
         )
         if participant is not None:

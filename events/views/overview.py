@@ -138,12 +138,7 @@ def event_duplicate(request, event):
     if request.method == "POST" and form.is_valid():
         copy = run_service(
             request,
-            lambda: services.duplicate_event(
-                event=event,
-                stakeholder_group=form.cleaned_data["stakeholder_group"],
-                title=form.cleaned_data["title"],
-                starts_at=form.cleaned_data["starts_at"],
-            ),
+            lambda: services.duplicate_event(event=event, **form.cleaned_data),
             form=form,
             success=lambda copy: f"“{copy.title}” created as a draft copy of “{event.title}”.",
         )

@@ -34,13 +34,7 @@ def series_create(request):
     if request.method == "POST" and form.is_valid():
         series = run_service(
             request,
-            lambda: services.create_series(
-                title=form.cleaned_data["title"],
-                slug=form.cleaned_data["slug"],
-                description=form.cleaned_data["description"],
-                stakeholder_groups=form.cleaned_data["stakeholder_groups"],
-                created_by=request.user,
-            ),
+            lambda: services.create_series(created_by=request.user, **form.cleaned_data),
             form=form,
             success=lambda series: f"Series “{series.title}” created. Now add its events.",
         )
