@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from cafes.models import ChatMessage, ClosingAnswer, Note
 from events.models import Event
-from harvest.errors import HarvestError
+from harvest.errors import HarvestError, check_length
 from harvest.hooks import run_words_taken_back_hooks
 from harvest.models import EventHarvest, KeptWord, ManualRedaction
 from harvest.redaction import folded
@@ -33,8 +33,7 @@ def redact_phrase(
     phrase = " ".join(phrase.split())
     if len(phrase) < 2:
         raise HarvestError("Type the words to redact, at least two characters.")
-    if len(phrase) > 200:
-        raise HarvestError("Redact at most 200 characters at a time.")
+    check_length(phrase, limit=200, error="Redact at most 200 characters at a time.")
     for obj in (note, message):
         if obj is not None and obj.event_id != event.id:
             raise HarvestError("That note belongs to another event.")
@@ -57,13 +56,8 @@ def redact_phrase(
         return redaction
 
     where = "in a note" if note or message else "everywhere"
-    return curate(
-        event=event,
-        user=user,
-        action="redact",
-        description=f"Redacted a phrase {where}",
-        change=change,
-    )
+    description = f"Redacted a phrase {where}"
+    return curate(event=event, user=user, action="redact", description=description, change=change)
 
 
 def _event_id(seen_in: Seen) -> int:
@@ -95,10 +89,11 @@ def keep_words(
     words = " ".join(words.split())
     if not words:
         raise HarvestError("Choose the marker to undo: no words were given.")
-    if len(words) > MAX_KEPT_LENGTH:
-        raise HarvestError(
-            f"A marker hides at most {MAX_KEPT_LENGTH} characters; choose one marker to undo."
-        )
+    check_length(
+        words,
+        limit=MAX_KEPT_LENGTH,
+        error=f"A marker hides at most {MAX_KEPT_LENGTH} characters; choose one marker to undo.",
+    )
     if _event_id(seen_in) != event.id:
         raise HarvestError("That text belongs to another event.")
 
@@ -115,13 +110,8 @@ def keep_words(
         kept.save()
         return kept
 
-    return curate(
-        event=event,
-        user=user,
-        action="keep",
-        description="Undid a marker: its words are not personal data",
-        change=change,
-    )
+    description = "Undid a marker: its words are not personal data"
+    return curate(event=event, user=user, action="keep", description=description, change=change)
 
 
 def redact_again(*, kept: KeptWord, user: AbstractBaseUser | None) -> None:
@@ -138,10 +128,5 @@ def redact_again(*, kept: KeptWord, user: AbstractBaseUser | None) -> None:
             )
         run_words_taken_back_hooks(event=event, reason="A harvester redacted words in it again.")
 
-    curate(
-        event=event,
-        user=user,
-        action="redact-again",
-        description="Redacted again words once marked not personal data",
-        change=change,
-    )
+    description = "Redacted again words once marked not personal data"
+    curate(event=event, user=user, action="redact-again", description=description, change=change)

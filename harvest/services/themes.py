@@ -1,12 +1,12 @@
 """Automatic theming and every change a harvester makes to themes, quotes and conclusions."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from events.models import Event
-from harvest.errors import HarvestError
+from harvest.errors import HarvestError, check_length
 from harvest.models import EventHarvest, Theme, ThemeKind, ThemeNote, ThemeSource
 from harvest.selectors import Redactor, draft_themes, themable_groups
 from harvest.services.history import curate
@@ -51,14 +51,40 @@ def _renumber(themes: Iterable[Theme]) -> None:
             theme.save(update_fields=["position", "updated_at"])
 
 
-def _siblings(theme: Theme):
-    """The themes shown in the same row as ``theme``: same event, kind and round."""
-    return Theme.objects.filter(event_id=theme.event_id, kind=theme.kind, round_id=theme.round_id)
+def _siblings(theme: Theme) -> QuerySet[Theme]:
+    """The themes shown in the same row as ``theme`` (same event, kind and round), in the
+    order shown: "Not yet themed" last."""
+    return Theme.objects.filter(
+        event_id=theme.event_id, kind=theme.kind, round_id=theme.round_id
+    ).order_by("is_other", "position", "id")
 
 
-def _next_member_position(theme: Theme) -> int:
-    top = theme.members.aggregate(top=Max("position"))["top"]
+def _next_position(rows: QuerySet[Theme] | QuerySet[ThemeNote]) -> int:
+    """The position after the last of ``rows`` (themes of a row, or a theme's notes)."""
+    top = rows.aggregate(top=Max("position"))["top"]
     return 0 if top is None else top + 1
+
+
+def _change_theme(
+    theme: Theme,
+    *,
+    user: AbstractBaseUser | None,
+    action: str,
+    description: str,
+    edit: Callable[[Theme], None],
+) -> Theme:
+    """Apply ``edit`` to ``theme`` as it is under the lock, and mark it curated: the
+    changes a harvester makes to one theme."""
+
+    def change(state: EventHarvest) -> Theme:
+        fresh = _fresh_theme(theme)
+        edit(fresh)
+        _touch(fresh)
+        return fresh
+
+    return curate(
+        event=theme.event, user=user, action=action, description=description, change=change
+    )
 
 
 # --- automatic theming ------------------------------------------------------------------
@@ -95,10 +121,9 @@ def build_themes(
             group.items = [obj for obj in group.items if obj.id not in placed]
             if not group.items:
                 continue
-            start = Theme.objects.filter(
-                event=event, kind=group.kind, round_id=group.round_id
-            ).aggregate(top=Max("position"))["top"]
-            start = 0 if start is None else start + 1
+            start = _next_position(
+                Theme.objects.filter(event=event, kind=group.kind, round_id=group.round_id)
+            )
             for offset, draft in enumerate(draft_themes(group=group, redactor=redactor)):
                 theme = Theme.objects.create(
                     event=event,
@@ -125,13 +150,8 @@ def build_themes(
         return created
 
     what = "all themes" if replace_curated else "automatic themes"
-    return curate(
-        event=event,
-        user=user,
-        action="build",
-        description=f"Re-ran automatic theming ({what})",
-        change=change,
-    )
+    description = f"Re-ran automatic theming ({what})"
+    return curate(event=event, user=user, action="build", description=description, change=change)
 
 
 def has_curated_themes(*, event: Event) -> bool:
@@ -145,43 +165,28 @@ def rename_theme(*, theme: Theme, title: str, user: AbstractBaseUser | None) -> 
     title = " ".join(title.split())
     if not title:
         raise HarvestError("Give the theme a title of a few words.")
-    if len(title) > 200:
-        raise HarvestError("A theme title must be at most 200 characters.")
+    check_length(title, limit=200, error="A theme title must be at most 200 characters.")
 
-    def change(state: EventHarvest) -> Theme:
-        fresh = _fresh_theme(theme)
+    def rename(fresh: Theme) -> None:
         fresh.title = title
         fresh.is_other = False
-        _touch(fresh)
-        return fresh
 
-    return curate(
-        event=theme.event,
-        user=user,
-        action="rename",
-        description=f"Renamed “{theme.title}” to “{title}”",
-        change=change,
-    )
+    description = f"Renamed “{theme.title}” to “{title}”"
+    return _change_theme(theme, user=user, action="rename", description=description, edit=rename)
 
 
 def rewrite_summary(*, theme: Theme, summary: str, user: AbstractBaseUser | None) -> Theme:
-    summary = summary.strip()
-    if len(summary) > 1000:
-        raise HarvestError("A theme summary must be at most 1000 characters: one sentence.")
-
-    def change(state: EventHarvest) -> Theme:
-        fresh = _fresh_theme(theme)
-        fresh.summary = summary
-        _touch(fresh)
-        return fresh
-
-    return curate(
-        event=theme.event,
-        user=user,
-        action="summary",
-        description=f"Rewrote the summary of “{theme.title}”",
-        change=change,
+    summary = check_length(
+        summary.strip(),
+        limit=1000,
+        error="A theme summary must be at most 1000 characters: one sentence.",
     )
+
+    def rewrite(fresh: Theme) -> None:
+        fresh.summary = summary
+
+    description = f"Rewrote the summary of “{theme.title}”"
+    return _change_theme(theme, user=user, action="summary", description=description, edit=rewrite)
 
 
 def merge_themes(*, source: Theme, target: Theme, user: AbstractBaseUser | None) -> Theme:
@@ -193,7 +198,7 @@ def merge_themes(*, source: Theme, target: Theme, user: AbstractBaseUser | None)
         src, dst = _fresh_theme(source), _fresh_theme(target, event=source.event)
         if (src.kind, src.round_id) != (dst.kind, dst.round_id):
             raise HarvestError("Only themes of the same round (notes or chat) can be merged.")
-        position = _next_member_position(dst)
+        position = _next_position(dst.members)
         for offset, member in enumerate(src.members.order_by("position", "id")):
             member.theme = dst
             member.position = position + offset
@@ -201,15 +206,12 @@ def merge_themes(*, source: Theme, target: Theme, user: AbstractBaseUser | None)
         src.delete()
         dst.is_other = False
         _touch(dst)
-        _renumber(_siblings(dst).order_by("is_other", "position", "id"))
+        _renumber(_siblings(dst))
         return dst
 
+    description = f"Merged “{source.title}” into “{target.title}”"
     return curate(
-        event=source.event,
-        user=user,
-        action="merge",
-        description=f"Merged “{source.title}” into “{target.title}”",
-        change=change,
+        event=source.event, user=user, action="merge", description=description, change=change
     )
 
 
@@ -244,17 +246,14 @@ def split_theme(
             member.position = position
             member.save()
         _touch(old)
-        rest = [t for t in _siblings(old).order_by("is_other", "position", "id") if t.pk != new.pk]
+        rest = [t for t in _siblings(old) if t.pk != new.pk]
         rest.insert(rest.index(old) + 1, new)
         _renumber(rest)
         return new
 
+    description = f"Split {len(members)} note(s) from “{theme.title}” into “{title}”"
     return curate(
-        event=theme.event,
-        user=user,
-        action="split",
-        description=f"Split {len(members)} note(s) from “{theme.title}” into “{title}”",
-        change=change,
+        event=theme.event, user=user, action="split", description=description, change=change
     )
 
 
@@ -285,12 +284,9 @@ def move_note(
         _touch(src, dst)
         return fresh
 
+    description = f"Moved a note to “{target.title}”"
     return curate(
-        event=target.event,
-        user=user,
-        action="move",
-        description=f"Moved a note to “{target.title}”",
-        change=change,
+        event=target.event, user=user, action="move", description=description, change=change
     )
 
 
@@ -309,12 +305,9 @@ def set_quote(*, member: ThemeNote, is_quote: bool, user: AbstractBaseUser | Non
         _touch(fresh.theme)
         return fresh
 
+    description = ("Pinned" if is_quote else "Unpinned") + " a quote"
     return curate(
-        event=member.theme.event,
-        user=user,
-        action="quote",
-        description=("Pinned" if is_quote else "Unpinned") + " a quote",
-        change=change,
+        event=member.theme.event, user=user, action="quote", description=description, change=change
     )
 
 
@@ -327,62 +320,43 @@ def mark_theme(
 ) -> Theme:
     """Mark a theme as a key theme and/or an emerging idea for change (or unmark it)."""
 
-    def change(state: EventHarvest) -> Theme:
-        fresh = _fresh_theme(theme)
+    def mark(fresh: Theme) -> None:
         if is_key is not None:
             fresh.is_key = is_key
         if is_emerging is not None:
             fresh.is_emerging = is_emerging
-        _touch(fresh)
-        return fresh
 
     flags = []
     if is_key is not None:
         flags.append("key theme" if is_key else "not a key theme")
     if is_emerging is not None:
         flags.append("emerging idea" if is_emerging else "not an emerging idea")
-    return curate(
-        event=theme.event,
-        user=user,
-        action="mark",
-        description=f"Marked “{theme.title}” as {' and '.join(flags) or 'unchanged'}",
-        change=change,
-    )
+    description = f"Marked “{theme.title}” as {' and '.join(flags) or 'unchanged'}"
+    return _change_theme(theme, user=user, action="mark", description=description, edit=mark)
 
 
 def reorder_theme(*, theme: Theme, position: int, user: AbstractBaseUser | None) -> Theme:
     """Put a theme at ``position`` (0 = first) among the themes of its round."""
 
-    def change(state: EventHarvest) -> Theme:
-        fresh = _fresh_theme(theme)
-        row = [t for t in _siblings(fresh).order_by("is_other", "position", "id") if t != fresh]
+    def reorder(fresh: Theme) -> None:
+        row = [t for t in _siblings(fresh) if t != fresh]
         row.insert(max(0, min(position, len(row))), fresh)
         _renumber(row)
-        _touch(fresh)
-        return fresh
 
-    return curate(
-        event=theme.event,
-        user=user,
-        action="reorder",
-        description=f"Moved “{theme.title}” to place {position + 1}",
-        change=change,
-    )
+    description = f"Moved “{theme.title}” to place {position + 1}"
+    return _change_theme(theme, user=user, action="reorder", description=description, edit=reorder)
 
 
 def write_conclusions(*, event: Event, text: str, user: AbstractBaseUser | None) -> EventHarvest:
-    text = text.strip()
-    if len(text) > 10000:
-        raise HarvestError("Conclusions must be at most 10,000 characters.")
+    text = check_length(
+        text.strip(), limit=10000, error="Conclusions must be at most 10,000 characters."
+    )
 
     def change(state: EventHarvest) -> EventHarvest:
         state.conclusions = text
         return state
 
+    description = "Updated the conclusions"
     return curate(
-        event=event,
-        user=user,
-        action="conclusions",
-        description="Updated the conclusions",
-        change=change,
+        event=event, user=user, action="conclusions", description=description, change=change
     )

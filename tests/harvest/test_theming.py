@@ -200,13 +200,13 @@ def test_a_round_too_big_to_embed_is_themed_from_a_sample(minilm, monkeypatch):
     """Past ``EMBED_MAX_NOTES`` an even sample is embedded and every other note borrows the
     embedding of the sampled notes whose words it shares; past ``WARD_MAX_NOTES`` Ward runs
     on a sample too. Every note still lands once, the same way every time."""
-    from harvest import theming
+    from harvest.theming import placing
 
     rows = fixture_rows()
     items = [Item(i, redact(r["text"], names=ROSTER).text, r["table"]) for i, r in enumerate(rows)]
-    monkeypatch.setattr(theming, "EMBED_MAX_NOTES", 60)
-    monkeypatch.setattr(theming, "WARD_MAX_NOTES", 90)
-    monkeypatch.setattr(theming, "DUPLICATE_BLOCK", 16)
+    monkeypatch.setattr(placing, "EMBED_MAX_NOTES", 60)
+    monkeypatch.setattr(placing, "WARD_MAX_NOTES", 90)
+    monkeypatch.setattr(placing, "DUPLICATE_BLOCK", 16)
     themes = build_draft_themes(items, method="minilm")
     placed = Counter(key for theme in themes for key in theme.keys)
     assert sorted(placed) == sorted(item.key for item in items)
