@@ -4,7 +4,7 @@ themes and the voices it came from.
 
 ``build_series_document`` reads ``openspace.series.series_journey`` (already redacted,
 role codes only, nothing said by anyone who withdrew, a staff-free space's notes only if
-its group shared them) and lays it out in the sections and blocks of ``reports.document``,
+its group shared them) and lays it out in the sections and blocks of ``reports.blocks``,
 so the same renderers draw its PDF, DOCX, HTML and Markdown; its JSON and CSV carry the
 journey itself.
 """
@@ -22,19 +22,19 @@ from openspace.series import (
     series_journey,
 )
 from openspace.series import Quote as JourneyQuote
-from reports.document import (
+from reports.blocks import (
     Block,
     Bullets,
+    Compiled,
     Cover,
     Paragraph,
     Quote,
     Quotes,
-    ReportDocument,
     Section,
     Table,
     plural,
-    version_label,
 )
+from reports.document import ReportDocument
 
 # A Connect space can write many notes; the report shows the first few, the JSON has all.
 TOPIC_QUOTES = 6
@@ -49,13 +49,12 @@ class NumberedProposal:
 
 
 @dataclass
-class SeriesDocument:
+class SeriesDocument(Compiled):
     journey: SeriesJourney
     version: int | None  # None when compiled outside a stored version (build_report)
     compiled_at: datetime
     sections: list[Section] = field(default_factory=list)
 
-    # The chapter whose sections the contents page lists too.
     contents_detail = "create"
 
     @property
@@ -98,10 +97,6 @@ class SeriesDocument:
                 for p in c.proposals
             )
         )
-
-    @property
-    def version_label(self) -> str:
-        return version_label(self.version, self.compiled_at)
 
     @property
     def cover(self) -> Cover:
