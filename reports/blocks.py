@@ -71,7 +71,6 @@ class Section:
     print_note: str = ""
 
 
-
 class Compiled:
     """What every report document says of itself besides its content. The renderers read
     ``contents_detail``: the chapter whose sections the contents page lists too."""
@@ -92,7 +91,5 @@ def version_label(version: int | None, compiled_at: datetime) -> str:
     return f"Version {version}, compiled {when}"
 
 
-
 def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
-

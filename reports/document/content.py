@@ -24,7 +24,6 @@ class RoundRow:
     tables: int
 
 
-
 @dataclass(frozen=True)
 class AnswerRow:
     id: int
@@ -108,4 +107,3 @@ class ReportDocument(Compiled):
     @property
     def note_count(self) -> int:
         return sum(len(t.notes) for t in self.themes if t.kind == "notes")
-
