@@ -7,13 +7,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
 from events.models import Event, Series
-from events.permissions import (
+from events.permissions import can_manage_event
+from reports.models import Download, ReportFile, ReportFormat, ReportStatus, ReportVersion
+from reports.permissions import (
     can_compile_series_report,
     can_download_reports,
     can_download_series_reports,
-    can_manage_event,
 )
-from reports.models import Download, ReportFile, ReportFormat, ReportStatus, ReportVersion
 
 DOWNLOADS_SHOWN = 50
 
