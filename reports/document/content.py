@@ -11,9 +11,9 @@ from reports.blocks import Compiled, Cover, Section, plural
 
 @dataclass(frozen=True)
 class RoleRow:
-    code: str
-    label: str
-    count: int
+    code: str  # the role code people chose, "—" for those who preferred not to say
+    label: str  # what the code stands for, as the event's role codes say
+    count: int  # people who took part with it (not those who withdrew)
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,9 @@ class RoundRow:
 
 @dataclass(frozen=True)
 class AnswerRow:
-    id: int
-    text: str
-    role: str
+    id: int  # the answer's, for its anchor ("answer-7")
+    text: str  # verbatim after redaction
+    role: str  # role code, or "" when the person preferred not to say
 
 
 @dataclass(frozen=True)
