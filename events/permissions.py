@@ -1,4 +1,6 @@
-"""Who may do what to a series or an event: the one place staff permissions are decided.
+"""Who may do what to a series or an event: the one place staff permissions on them are
+decided (``harvest.permissions`` and ``reports.permissions`` decide their own apps' actions
+from these roles).
 
 Views, consumers and downloads ask these functions; a matrix test covers every role.
 A role held on a series holds on all its events. Superusers may do everything.
@@ -55,14 +57,6 @@ def can_watch_event(user: User, event: Event) -> bool:
     return bool(staff_roles(user, event))
 
 
-def can_curate_harvest(user: User, event: Event) -> bool:
-    return can_manage_event(user, event)
-
-
-def can_download_reports(user: User, event: Event) -> bool:
-    return bool(staff_roles(user, event))
-
-
 def can_view_series(user: User, series: Series) -> bool:
     """See the series overview: any staff role on the series or on one of its events."""
     if not user.is_authenticated:
@@ -74,24 +68,3 @@ def can_view_series(user: User, series: Series) -> bool:
         .filter(Q(series=series) | Q(event__series=series))
         .exists()
     )
-
-
-def can_compile_series_report(user: User, series: Series) -> bool:
-    """Ask for a new version of the series report: a facilitator of the series or of one of
-    its events (whoever may ask for an Explore event's report; closing a Create event asks
-    for one too)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        Membership.objects.filter(user=user, role=StaffRole.FACILITATOR)
-        .filter(Q(series=series) | Q(event__series=series))
-        .exists()
-    )
-
-
-def can_download_series_reports(user: User, series: Series) -> bool:
-    """The series report shows what the series' journey page shows, so the same staff read
-    it: any staff role on the series or on one of its events."""
-    return can_view_series(user, series)

@@ -154,7 +154,6 @@ class EventDoors:
 
     event: Event
     can_run: bool
-    can_curate: bool
 
 
 @dataclass(frozen=True)
@@ -174,7 +173,6 @@ def _doors(user, event: Event) -> EventDoors:
     return EventDoors(
         event=event,
         can_run=permissions.can_manage_event(user, event),
-        can_curate=event.stage == Stage.EXPLORE and permissions.can_curate_harvest(user, event),
     )
 
 

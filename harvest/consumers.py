@@ -5,7 +5,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from events.models import Event
-from events.permissions import can_curate_harvest
+from harvest.permissions import can_curate_harvest
 from harvest.selectors import harvest_version
 from harvest.services import harvest_group
 

@@ -1,9 +1,10 @@
 """What the harvest hands to a report: themes, quotes and answers, already redacted.
 
 This is the contract between ``harvest`` and ``reports``: ``harvest.selectors.
-harvest_for_report(event=...)`` returns a ``Harvest``; reports renders it and never reads
-harvest's models. Every text here has been through redaction, and nothing said by a
-participant who withdrew is included.
+harvest_for_report(event=...)`` returns a ``Harvest`` and ``cafe_for_report(event=...)`` a
+``HarvestCafe`` (rounds, tables, priorities); reports renders them and never reads the
+models of ``harvest`` or ``cafes``. Every text here has been through redaction, and nothing
+said by a participant who withdrew is included.
 """
 
 from dataclasses import dataclass, field
@@ -55,3 +56,27 @@ class Harvest:
     # Ids of the participants whose words are in it (not names): a report version records
     # them, so that one person's withdrawal withdraws exactly the versions holding their words.
     contributors: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class HarvestRound:
+    number: int
+    prompt: str
+
+
+@dataclass(frozen=True)
+class HarvestPriority:
+    round: int  # the round's number
+    table: str  # the table's label
+    text: str  # verbatim after redaction
+    votes: int  # withdrawn people's votes left out, votes recorded outside Bridgework added
+
+
+@dataclass(frozen=True)
+class HarvestCafe:
+    """The café the harvest came from, as a report describes it: never who hosted a table."""
+
+    rounds: list[HarvestRound]
+    tables: int
+    table_hosts: int  # how many tables had a host
+    priorities: list[HarvestPriority]  # most votes first within each table

@@ -11,9 +11,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Max, Q, QuerySet
 
+from cafes import selectors as cafes
 from cafes.models import ChatMessage, ClosingAnswer, Note
 from cafes.selectors import answers_for_event, chat_for_event, notes_for_event
 from events.models import Event, Membership, Series, Stage
+from harvest import content
 from harvest.content import Harvest, HarvestAnswers, HarvestNote, HarvestTheme
 from harvest.models import (
     CurationChange,
@@ -382,6 +384,25 @@ def harvest_for_report(*, event: Event) -> Harvest:
         curated=curated,
         fingerprint=fingerprint,
         contributors=tuple(contributors),
+    )
+
+
+def cafe_for_report(*, event: Event) -> content.HarvestCafe:
+    """The rounds, tables and redacted priorities of the café a report of ``event`` shows."""
+    tables = list(cafes.tables_for_event(event=event))
+    redactor = Redactor(event)
+    return content.HarvestCafe(
+        rounds=[
+            content.HarvestRound(r.number, r.prompt) for r in cafes.rounds_for_event(event=event)
+        ],
+        tables=len(tables),
+        table_hosts=len({t.host_id for t in tables if t.host_id}),
+        priorities=[
+            content.HarvestPriority(
+                p.round.number, p.table.label, redactor.text(p.text).text, p.vote_count
+            )
+            for p in cafes.priorities_for_event(event=event)
+        ],
     )
 
 

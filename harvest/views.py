@@ -14,11 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import Event, Series
-from events.permissions import can_curate_harvest, can_watch_event, series_roles
+from events.permissions import can_watch_event, series_roles
 from harvest import services
 from harvest.errors import HarvestError
 from harvest.markers import kept_words, marked_texts, seen_in
 from harvest.models import KeptWord, Theme, ThemeNote
+from harvest.permissions import can_curate_harvest
 from harvest.selectors import (
     explore_events,
     harvest_version,

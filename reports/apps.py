@@ -1,5 +1,7 @@
 """Report versions, the Celery job that compiles them, renderers and audited downloads."""
 
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -10,6 +12,10 @@ class ReportsConfig(AppConfig):
         from events.hooks import on_event_closed, on_participant_withdrawn
         from harvest.hooks import on_words_taken_back
         from reports import services
+
+        # Registers the compile task, which ``services`` sends by name (it never imports
+        # ``reports.tasks``: the tasks import the services).
+        import_module("reports.tasks")
 
         on_event_closed(services.compile_on_close)
         on_participant_withdrawn(services.on_participant_withdrawn)

@@ -7,43 +7,38 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
 from events.models import Event, Series
-from events.permissions import (
+from events.permissions import can_manage_event
+from reports.models import Download, ReportFile, ReportFormat, ReportStatus, ReportVersion
+from reports.permissions import (
     can_compile_series_report,
     can_download_reports,
     can_download_series_reports,
-    can_manage_event,
 )
-from reports.models import Download, ReportFile, ReportFormat, ReportStatus, ReportVersion
 
 DOWNLOADS_SHOWN = 50
 
 
-@dataclass
-class EventReports:
+@dataclass(kw_only=True)
+class Reports:
+    """The versions of one report, newest first."""
+
+    versions: list[ReportVersion]
+    can_compile: bool  # a facilitator of its event or series: may compile, sees the downloads
+    downloads: list[Download] = field(default_factory=list)
+
+    @property
+    def in_progress(self) -> bool:
+        return any(v.status in {ReportStatus.QUEUED, ReportStatus.RUNNING} for v in self.versions)
+
+
+@dataclass(kw_only=True)
+class EventReports(Reports):
     event: Event
-    versions: list[ReportVersion]
-    can_compile: bool  # a facilitator of the event: may compile, sees the downloads
-    downloads: list[Download] = field(default_factory=list)
-
-    @property
-    def in_progress(self) -> bool:
-        return _in_progress(self.versions)
 
 
-@dataclass
-class SeriesReports:
+@dataclass(kw_only=True)
+class SeriesReports(Reports):
     series: Series
-    versions: list[ReportVersion]
-    can_compile: bool  # a facilitator of the series: may compile, sees the downloads
-    downloads: list[Download] = field(default_factory=list)
-
-    @property
-    def in_progress(self) -> bool:
-        return _in_progress(self.versions)
-
-
-def _in_progress(versions: list[ReportVersion]) -> bool:
-    return any(v.status in {ReportStatus.QUEUED, ReportStatus.RUNNING} for v in versions)
 
 
 def _files_in_order(version: ReportVersion) -> list[ReportFile]:
@@ -84,7 +79,12 @@ def series_report_for(*, series: Series, user: AbstractBaseUser) -> SeriesReport
         return None
     manage = can_compile_series_report(user, series)
     downloads = list(downloads_of(series=series)[:DOWNLOADS_SHOWN]) if manage else []
-    return SeriesReports(series, _with_files(versions_of(series=series)), manage, downloads)
+    return SeriesReports(
+        series=series,
+        versions=_with_files(versions_of(series=series)),
+        can_compile=manage,
+        downloads=downloads,
+    )
 
 
 def reports_for_series(*, series: Series, user: AbstractBaseUser) -> list[EventReports]:
@@ -97,7 +97,9 @@ def reports_for_series(*, series: Series, user: AbstractBaseUser) -> list[EventR
         versions = _with_files(versions_of(event=event))
         manage = can_manage_event(user, event)
         downloads = list(downloads_of(event=event)[:DOWNLOADS_SHOWN]) if manage else []
-        out.append(EventReports(event, versions, manage, downloads))
+        out.append(
+            EventReports(event=event, versions=versions, can_compile=manage, downloads=downloads)
+        )
     return out
 
 
@@ -109,7 +111,7 @@ def reports_for_event(
     if not can_download_reports(user, event):
         return None
     versions = _with_files(versions_of(event=event)[:newest])
-    return EventReports(event, versions, can_manage_event(user, event))
+    return EventReports(event=event, versions=versions, can_compile=can_manage_event(user, event))
 
 
 def report_file(*, pk: int) -> ReportFile | None:

@@ -4,11 +4,12 @@ themes and the voices it came from.
 
 ``build_series_document`` reads ``openspace.series.series_journey`` (already redacted,
 role codes only, nothing said by anyone who withdrew, a staff-free space's notes only if
-its group shared them) and lays it out in the sections and blocks of ``reports.document``,
+its group shared them) and lays it out in the sections and blocks of ``reports.blocks``,
 so the same renderers draw its PDF, DOCX, HTML and Markdown; its JSON and CSV carry the
 journey itself.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,22 +23,25 @@ from openspace.series import (
     series_journey,
 )
 from openspace.series import Quote as JourneyQuote
-from reports.document import (
+from reports.blocks import (
     Block,
     Bullets,
+    Compiled,
     Cover,
     Paragraph,
     Quote,
     Quotes,
-    ReportDocument,
     Section,
     Table,
     plural,
-    version_label,
 )
+from reports.document import ReportDocument
 
 # A Connect space can write many notes; the report shows the first few, the JSON has all.
 TOPIC_QUOTES = 6
+# What the Connect and Explore chapters open with.
+CONNECT_INTRO = "The topics proposed in Open Space, who signed up and what they said."
+EXPLORE_INTRO = "The themes of each Explore event, key themes first, with their quotes."
 
 
 @dataclass(frozen=True)
@@ -49,22 +53,22 @@ class NumberedProposal:
 
 
 @dataclass
-class SeriesDocument:
+class SeriesDocument(Compiled):
     journey: SeriesJourney
     version: int | None  # None when compiled outside a stored version (build_report)
     compiled_at: datetime
     sections: list[Section] = field(default_factory=list)
 
-    # The chapter whose sections the contents page lists too.
     contents_detail = "create"
+
+    @property
+    def fingerprint(self) -> str:
+        """The journey's: the same series gives the same fingerprint."""
+        return self.journey.fingerprint
 
     @property
     def title(self) -> str:
         return f"Series report: {self.journey.title}"
-
-    @property
-    def fingerprint(self) -> str:
-        return self.journey.fingerprint
 
     @property
     def curated(self) -> bool:
@@ -98,10 +102,6 @@ class SeriesDocument:
                 for p in c.proposals
             )
         )
-
-    @property
-    def version_label(self) -> str:
-        return version_label(self.version, self.compiled_at)
 
     @property
     def cover(self) -> Cover:
@@ -249,15 +249,11 @@ def _topic(topic: ConnectTopic, anchor: str) -> Section:
 
 def _connect_event(event: ConnectEvent, number: int) -> Section:
     section = Section(f"connect-{number}", event.title, 2, [Paragraph(f"Held on {event.date}.")])
-    if not event.topics:
-        section.blocks.append(Paragraph("No topics were proposed."))
-        return section
+    topics = tuple((t.title, str(t.sign_ups), _roles(t.roles)) for t in event.topics)
     section.blocks.append(
-        Table(
-            "Topics, most sign-ups first",
-            ("Topic", "Signed up", "By role"),
-            tuple((t.title, str(t.sign_ups), _roles(t.roles)) for t in event.topics),
-        )
+        Table("Topics, most sign-ups first", ("Topic", "Signed up", "By role"), topics)
+        if topics
+        else Paragraph("No topics were proposed.")
     )
     section.subsections = [
         _topic(t, f"connect-{number}-topic-{i}") for i, t in enumerate(event.topics, start=1)
@@ -265,17 +261,14 @@ def _connect_event(event: ConnectEvent, number: int) -> Section:
     return section
 
 
-def _connect(doc: SeriesDocument) -> Section:
-    section = Section(
-        "connect",
-        "Connect: the topics people brought",
-        1,
-        [Paragraph("The topics proposed in Open Space, who signed up and what they said.")],
-    )
-    if not doc.journey.connect:
-        section.blocks.append(Paragraph("This series has no Connect event yet."))
-    for number, event in enumerate(doc.journey.connect, start=1):
-        section.subsections.append(_connect_event(event, number))
+def _stage(stage: str, title: str, intro: str, parts: list, part: Callable) -> Section:
+    """A stage's chapter: ``part(item, number)`` for each of its parts, or a line saying
+    the series has no event of that stage yet."""
+    section = Section(stage.lower(), f"{stage}: {title}", 1, [Paragraph(intro)])
+    if not parts:
+        section.blocks.append(Paragraph(f"This series has no {stage} event yet."))
+    for number, item in enumerate(parts, start=1):
+        section.subsections.append(part(item, number))
     return section
 
 
@@ -297,20 +290,6 @@ def _group(group: StakeholderThemes, number: int) -> Section:
             blocks.append(_quotes(theme.quotes))
         title = f"{theme.title} (key theme)" if theme.key else theme.title
         section.subsections.append(Section(f"explore-{number}-theme-{i}", title, 3, blocks))
-    return section
-
-
-def _explore(doc: SeriesDocument) -> Section:
-    section = Section(
-        "explore",
-        "Explore: themes by stakeholder group",
-        1,
-        [Paragraph("The themes of each Explore event, key themes first, with their quotes.")],
-    )
-    if not doc.journey.explore:
-        section.blocks.append(Paragraph("This series has no Explore event yet."))
-    for number, group in enumerate(doc.journey.explore, start=1):
-        section.subsections.append(_group(group, number))
     return section
 
 
@@ -411,11 +390,12 @@ def _acknowledgements() -> Section:
 
 
 def sections(doc: SeriesDocument) -> list[Section]:
+    j = doc.journey
     return [
         _summary(doc),
         _process(),
-        _connect(doc),
-        _explore(doc),
+        _stage("Connect", "the topics people brought", CONNECT_INTRO, j.connect, _connect_event),
+        _stage("Explore", "themes by stakeholder group", EXPLORE_INTRO, j.explore, _group),
         _create(doc),
         _acknowledgements(),
     ]

@@ -12,10 +12,10 @@ import hashlib
 import logging
 import os
 import shutil
-import time
 from functools import partial
 from pathlib import Path
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -33,16 +33,13 @@ from reports.series_document import AnyDocument, build_series_document
 
 logger = logging.getLogger(__name__)
 
-# Test-only: integration tests set these in a worker's environment to hold a compile at a
-# step (a format, or "document") long enough to kill the worker there.
-PAUSE_AT_STEP_ENV = "REPORTS_TEST_PAUSE_AT_STEP"
-PAUSE_SECONDS_ENV = "REPORTS_TEST_PAUSE_SECONDS"
+# The Celery task that compiles a version, sent by name: tasks import services, never the
+# reverse (``ReportsConfig.ready`` registers it).
+COMPILE_TASK = "reports.tasks.compile_report"
 
 
 def _enqueue(version_id: int) -> None:
-    from reports.tasks import compile_report as compile_task
-
-    compile_task.delay(version_id)
+    current_app.tasks[COMPILE_TASK].delay(version_id)
 
 
 def request_report(
@@ -147,15 +144,11 @@ def _start(version_id: int) -> tuple[ReportVersion, int] | None:
     return version, version.attempts
 
 
-def _progress(version: ReportVersion, attempt: int, percent: int, step: str, key: str) -> None:
-    """Saved at once (not in a transaction) so the downloads page shows it live. ``key``
-    names the step for the test-only pause."""
+def _progress(version: ReportVersion, attempt: int, percent: int, step: str) -> None:
+    """Saved at once (not in a transaction) so the downloads page shows it live."""
     ReportVersion.objects.filter(
         pk=version.pk, attempts=attempt, status=ReportStatus.RUNNING
     ).update(progress=percent, step=step)
-    pause_at = os.environ.get(PAUSE_AT_STEP_ENV)
-    if pause_at and pause_at == key:
-        time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "60")))
 
 
 def _write(folder: Path, name: str, content: bytes) -> Path:
@@ -211,25 +204,25 @@ def compile_report(*, version: ReportVersion) -> ReportVersion:
         return ReportVersion.objects.get(pk=version.pk)
     version, attempt = claimed
     if version.is_series:
-        _progress(version, attempt, 5, "Reading the series", "document")
+        _progress(version, attempt, 5, "Reading the series")
         doc = build_series_document(
             series=version.series, version=version.number, compiled_at=timezone.now()
         )
     else:
         if not has_themes(event=version.event):
             # The harvest workspace starts from these drafts; the report shows the same ones.
-            _progress(version, attempt, 2, "Building draft themes", "themes")
+            _progress(version, attempt, 2, "Building draft themes")
             build_themes(event=version.event)
-        _progress(version, attempt, 5, "Reading the harvest", "document")
+        _progress(version, attempt, 5, "Reading the harvest")
         doc = build_document(
             event=version.event, version=version.number, compiled_at=timezone.now()
         )
     rendered: dict[str, bytes] = {}
     for i, (fmt, renderer) in enumerate(RENDERERS.items()):
         percent = 30 + i * 60 // len(RENDERERS)
-        _progress(version, attempt, percent, f"Writing the {ReportFormat(fmt).label}", fmt)
+        _progress(version, attempt, percent, f"Writing the {ReportFormat(fmt).label}")
         rendered[fmt] = renderer.render(doc)
-    _progress(version, attempt, 95, "Saving the files", "save")
+    _progress(version, attempt, 95, "Saving the files")
     return _finish(version, attempt, doc, rendered)
 
 

@@ -11,17 +11,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Event, Series
-from events.permissions import (
-    can_compile_series_report,
-    can_download_reports,
-    can_manage_event,
-    can_view_series,
-)
+from events.permissions import can_manage_event, can_view_series
 from events.views.access import event_page, series_page
 from reports import selectors, services
 from reports.errors import ReportsError
 from reports.models import ReportFormat
-from reports.permissions import can_download_version
+from reports.permissions import (
+    can_compile_series_report,
+    can_download_reports,
+    can_download_version,
+)
 from reports.renderers import RENDERERS
 from reports.templatetags.report_panels import panel_context
 

@@ -1,6 +1,6 @@
 """The report as Markdown, for wikis and plain-text review."""
 
-from reports.document import Block, Section
+from reports.blocks import Block, Section
 from reports.series_document import AnyDocument
 
 

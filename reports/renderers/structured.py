@@ -22,6 +22,11 @@ SERIES_CSV_COLUMNS = [
     "first_step", "impact", "open_questions", "endorsements", "concerns", "kind", "theme",
     "group", "role", "text",
 ]  # fmt: skip
+# The columns of a "proposal" row that hold the proposal's field of the same name.
+PROPOSAL_FIELDS = (
+    "conversation", "problem", "change", "who_acts", "first_step", "impact", "open_questions",
+    "endorsements",
+)  # fmt: skip
 
 
 def _theme(theme) -> dict:
@@ -46,7 +51,8 @@ def _theme(theme) -> dict:
     }
 
 
-def as_dict(doc: ReportDocument) -> dict:
+def _header(doc: AnyDocument) -> dict:
+    """The title and which version of the report this is, first in every JSON file."""
     return {
         "title": doc.title,
         "report": {
@@ -55,6 +61,12 @@ def as_dict(doc: ReportDocument) -> dict:
             "fingerprint": doc.fingerprint,
             "curated": doc.curated,
         },
+    }
+
+
+def as_dict(doc: ReportDocument) -> dict:
+    return {
+        **_header(doc),
         "event": asdict(doc.event),
         "participants": [asdict(r) for r in doc.participants],
         "rounds": [asdict(r) for r in doc.rounds],
@@ -75,16 +87,7 @@ def as_dict(doc: ReportDocument) -> dict:
 
 
 def series_as_dict(doc: SeriesDocument) -> dict:
-    return {
-        "title": doc.title,
-        "report": {
-            "version": doc.version,
-            "compiled_at": doc.compiled_at.isoformat(),
-            "fingerprint": doc.fingerprint,
-            "curated": doc.curated,
-        },
-        "journey": asdict(doc.journey),
-    }
+    return {**_header(doc), "journey": asdict(doc.journey)}
 
 
 def render_json(doc: AnyDocument) -> bytes:
@@ -99,14 +102,7 @@ def _series_rows(doc: SeriesDocument) -> Iterator[list[str]]:
             type="proposal",
             proposal=n.number,
             create_event=n.event,
-            conversation=p.conversation,
-            problem=p.problem,
-            change=p.change,
-            who_acts=p.who_acts,
-            first_step=p.first_step,
-            impact=p.impact,
-            open_questions=p.open_questions,
-            endorsements=p.endorsements,
+            **{name: getattr(p, name) for name in PROPOSAL_FIELDS},
             concerns=len(p.problems_to_solve) + len(p.tensions_to_manage),
             theme="; ".join(s.theme for s in p.provenance),
             group="; ".join(s.group for s in p.provenance),

@@ -13,7 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from reports.document import Block, Section
+from reports.blocks import Block, Section
 from reports.series_document import AnyDocument
 
 INK = RGBColor(0x1D, 0x24, 0x33)

@@ -119,6 +119,7 @@ def test_a_worker_killed_mid_compile_hands_the_version_to_the_next_worker(live_e
     with celery_worker(
         tmp_path,
         name="doomed",
+        app="tests.support.paused_worker",
         REPORTS_TEST_PAUSE_AT_STEP="pdf",
         REPORTS_TEST_PAUSE_SECONDS="300",
         **QUICK_REDELIVERY,

@@ -224,7 +224,7 @@ def test_fingerprint_changes_with_the_inputs_only(report_event, change):
 def test_a_huge_appendix_stays_on_screen_and_in_the_csv_not_on_paper(report_event, monkeypatch):
     """Past ``PRINT_APPENDIX_MAX`` notes the PDF and DOCX say where the appendix is; the
     HTML still lists every note once."""
-    from reports import document as module
+    from reports.document import sections as module
     from reports.renderers import render
 
     monkeypatch.setattr(module, "PRINT_APPENDIX_MAX", 3)

@@ -159,14 +159,18 @@ class Worker:
 
 
 @contextmanager
-def celery_worker(tmp_path: Path, *, name: str = "w1", **env: str) -> Iterator[Worker]:
+def celery_worker(
+    tmp_path: Path, *, name: str = "w1", app: str = "config", **env: str
+) -> Iterator[Worker]:
+    """A Celery worker of the Celery app ``app`` (``tests.support.paused_worker`` holds a
+    report compile at a step) with ``env`` added to its environment."""
     log = tmp_path / f"celery-{name}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
                 str(BIN / "celery"),
                 "-A",
-                "config",
+                app,
                 "worker",
                 "--loglevel=INFO",
                 "--concurrency=1",
