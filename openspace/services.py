@@ -20,6 +20,7 @@ from cafes.checks import check_client_id, check_id, check_text
 from cafes.errors import CafeError
 from cafes.models import TEXT_MAX_LENGTH, Cafe, RoundStatus, Seat
 from cafes.permissions import Viewer
+from cafes.toggles import set_row
 from events.models import Event, Stage
 from openspace import placement
 from openspace.errors import OpenSpaceError
@@ -171,10 +172,7 @@ def sign_up(*, viewer: Viewer, topic_id: int, on: bool = True) -> Topic:
     if not can_sign_up(viewer):
         raise _forbidden("Only participants sign up for topics.")
     topic = _topic_for(viewer, topic_id, follow_merge=True)
-    if on:
-        SignUp.objects.get_or_create(topic=topic, participant=viewer.participant)
-    else:
-        SignUp.objects.filter(topic=topic, participant=viewer.participant).delete()
+    set_row(SignUp, on=on, topic=topic, participant=viewer.participant)
     return topic
 
 
@@ -449,10 +447,7 @@ def endorse(*, viewer: Viewer, proposal_id: int, on: bool = True) -> Proposal:
     if not can_endorse(viewer):
         raise _forbidden("Only participants endorse proposals.")
     proposal = _proposal_for(viewer, proposal_id)
-    if on:
-        Endorsement.objects.get_or_create(proposal=proposal, participant=viewer.participant)
-    else:
-        Endorsement.objects.filter(proposal=proposal, participant=viewer.participant).delete()
+    set_row(Endorsement, on=on, proposal=proposal, participant=viewer.participant)
     return proposal
 
 
