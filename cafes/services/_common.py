@@ -4,7 +4,7 @@ viewer's table, authorship of a retried write, who is joined, and live seating n
 from django.core.exceptions import ValidationError
 
 from cafes import news, seating, selectors
-from cafes.checks import check_id
+from cafes.checks import check_found
 from cafes.errors import CafeError
 from cafes.models import Cafe, Priority, Round, RoundStatus, Seat, Table
 from cafes.permissions import Viewer, can_run, can_write_at
@@ -56,10 +56,8 @@ def _seated_table_id(participant: Participant | None, round_: Round) -> int | No
 
 
 def _table_of_event(event: Event, table_id) -> Table:
-    table = Table.objects.filter(event=event, pk=check_id(table_id, what="table")).first()
-    if table is None:
-        raise CafeError("not_found", "There is no such table at this event.")
-    return table
+    missing = CafeError("not_found", "There is no such table at this event.")
+    return check_found(Table.objects.filter(event=event), table_id, what="table", missing=missing)
 
 
 def _writable_table(viewer: Viewer, round_: Round, table_id=None) -> Table:

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from cafes import news
-from cafes.checks import check_client_id, check_id, check_text
+from cafes.checks import check_client_id, check_found, check_text
 from cafes.errors import CafeError
 from cafes.models import ClosingAnswer
 from cafes.permissions import Viewer, can_answer
@@ -26,11 +26,12 @@ def answer_question(
     if participant.has_withdrawn or not can_answer(viewer):
         raise _forbidden("Only participants of this event can answer its questions.")
     _hold_cafe(participant.event)
-    question = ClosingQuestion.objects.filter(
-        event=participant.event, pk=check_id(question_id, what="question")
-    ).first()
-    if question is None:
-        raise CafeError("not_found", "That question is not one of this event's questions.")
+    question = check_found(
+        ClosingQuestion.objects.filter(event=participant.event),
+        question_id,
+        what="question",
+        missing=CafeError("not_found", "That question is not one of this event's questions."),
+    )
     answer = ClosingAnswer.objects.filter(question=question, client_id=client_id).first()
     if answer is not None:
         _same_author_or_refuse(viewer, answer)

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from cafes import news
-from cafes.checks import check_client_id, check_id, check_reaction, check_text
+from cafes.checks import check_client_id, check_found, check_reaction, check_text
 from cafes.errors import CafeError
 from cafes.models import (
     Cafe,
@@ -80,12 +80,9 @@ def take_back_words(*, participant: Participant) -> None:
 
 
 def _message_for(viewer: Viewer, message_id) -> ChatMessage:
-    message = ChatMessage.objects.filter(
-        event=viewer.event, pk=check_id(message_id, what="message")
-    ).first()
-    if message is None:
-        raise CafeError("not_found", "That chat message does not exist.")
-    return message
+    messages = ChatMessage.objects.filter(event=viewer.event)
+    missing = CafeError("not_found", "That chat message does not exist.")
+    return check_found(messages, message_id, what="message", missing=missing)
 
 
 @transaction.atomic

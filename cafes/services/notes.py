@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cafes import news, rows
-from cafes.checks import check_client_id, check_id, check_kind, check_text
+from cafes.checks import check_client_id, check_found, check_kind, check_text
 from cafes.errors import CafeError
 from cafes.models import Note, NoteStatus
 from cafes.payloads import note_payload
@@ -35,14 +35,9 @@ def _note_news(note: Note, action: str) -> None:
 
 
 def _note_for(viewer: Viewer, note_id) -> Note:
-    note = (
-        Note.objects.select_related("round", "table", "participant")
-        .filter(event=viewer.event, pk=check_id(note_id, what="note"))
-        .first()
-    )
-    if note is None:
-        raise CafeError("not_found", "That note does not exist.")
-    return note
+    notes = Note.objects.select_related("round", "table", "participant").filter(event=viewer.event)
+    missing = CafeError("not_found", "That note does not exist.")
+    return check_found(notes, note_id, what="note", missing=missing)
 
 
 @transaction.atomic

@@ -2,10 +2,10 @@
 participants dot-vote."""
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from cafes import news
-from cafes.checks import check_client_id, check_id, check_text
+from cafes.checks import check_client_id, check_found, check_text
 from cafes.errors import CafeError
 from cafes.models import NoteStatus, Priority, Round, Vote
 from cafes.payloads import priority_payload
@@ -31,6 +31,13 @@ PRIORITIES_PER_TABLE = 3
 def _priorities_round(event: Event) -> int:
     """Priorities are chosen in the event's last round (round 3 of an Explore event)."""
     return Round.objects.filter(event=event).aggregate(last=Max("number"))["last"] or 0
+
+
+def _priority_of(priorities: QuerySet[Priority], round_: Round, priority_id) -> Priority:
+    missing = CafeError("not_found", "That priority does not exist in this round.")
+    return check_found(
+        priorities.filter(round=round_), priority_id, what="priority", missing=missing
+    )
 
 
 def _priority_news(priority: Priority, action: str) -> None:
@@ -91,13 +98,7 @@ def remove_priority(*, viewer: Viewer, priority_id: int) -> None:
     forward, or the table's host (staff, or the participant hosting it) or a facilitator."""
     cafe = _lock_cafe(viewer.event)
     round_ = _open_round(cafe)
-    priority = (
-        Priority.objects.select_related("round", "table")
-        .filter(round=round_, pk=check_id(priority_id, what="priority"))
-        .first()
-    )
-    if priority is None:
-        raise CafeError("not_found", "That priority does not exist in this round.")
+    priority = _priority_of(Priority.objects.select_related("round", "table"), round_, priority_id)
     if not can_remove_priority(viewer, priority, _hosting(viewer, cafe)):
         raise _forbidden("Only whoever put a priority forward, or the table's host, can remove it.")
     payload = {"action": "removed", "priority": priority_payload(priority)}
@@ -111,11 +112,7 @@ def vote(*, viewer: Viewer, priority_id: int, on: bool = True) -> Priority:
     """A participant's dot vote for one of their table's priorities (one dot each)."""
     cafe = _lock_cafe(viewer.event)
     round_ = _open_round(cafe)
-    priority = Priority.objects.filter(
-        round=round_, pk=check_id(priority_id, what="priority")
-    ).first()
-    if priority is None:
-        raise CafeError("not_found", "That priority does not exist in this round.")
+    priority = _priority_of(Priority.objects.all(), round_, priority_id)
     if not can_vote(viewer, _seated_table_id(viewer.participant, round_), priority.table):
         raise _forbidden("Only the participants at this table can vote on its priorities.")
     if not set_row(Vote, on=on, priority=priority, participant=viewer.participant):
