@@ -1,12 +1,12 @@
-"""Helpers every café service shares: refusals, saving with validation, the open round, the
-viewer's table, authorship of a retried write, who is joined, and live seating news."""
+"""Helpers the café's services share: refusals, saving with validation, the open round, the
+table a viewer writes at, authorship of a retried write, who is joined, and who hosts."""
 
 from django.core.exceptions import ValidationError
 
-from cafes import news, seating, selectors
+from cafes import selectors
 from cafes.checks import check_found
 from cafes.errors import CafeError
-from cafes.models import Cafe, Priority, Round, RoundStatus, Seat, Table
+from cafes.models import Cafe, Round, RoundStatus, Seat, Table
 from cafes.permissions import Viewer, can_run, can_write_at
 from events.models import Event, Participant, ParticipantStatus
 
@@ -43,16 +43,6 @@ def _check_open(round_: Round) -> Round:
             f"Round {round_.number} is not open, so nothing can be added to the tables now.",
         )
     return round_
-
-
-def _seated_table_id(participant: Participant | None, round_: Round) -> int | None:
-    if participant is None:
-        return None
-    return (
-        Seat.objects.filter(round=round_, participant=participant)
-        .values_list("table_id", flat=True)
-        .first()
-    )
 
 
 def _table_of_event(event: Event, table_id) -> Table:
@@ -99,13 +89,6 @@ def _is_author(viewer: Viewer, obj) -> bool:
     return obj.participant_id is None and obj.author_user_id == getattr(viewer.user, "pk", None)
 
 
-def _is_priority_author(viewer: Viewer, priority: Priority) -> bool:
-    """A priority keeps only a participant author: staff put theirs forward as nobody."""
-    if viewer.participant is not None:
-        return priority.author_id == viewer.participant.pk
-    return priority.author_id is None
-
-
 def _same_author_or_refuse(viewer: Viewer, existing, *, is_author=_is_author):
     """A retry returns what the first attempt stored; another author's id is refused."""
     if not is_author(viewer, existing):
@@ -117,22 +100,6 @@ def _joined(event: Event):
     return Participant.objects.filter(event=event, status=ParticipantStatus.JOINED).order_by(
         "created_at", "pk"
     )
-
-
-def _round_plan(round_: Round, tables: list[Table]) -> seating.Plan:
-    index = {table.pk: i for i, table in enumerate(tables)}
-    plan: seating.Plan = [[] for _ in tables]
-    for seat in round_.seats.order_by("pk"):
-        plan[index[seat.table_id]].append(seat.participant_id)
-    return plan
-
-
-def _record_seating(event: Event, round_: Round, tables=None) -> None:
-    payload = {"round": round_.number}
-    if tables is None:
-        news.record(event=event, kind="seating", payload=payload)
-    for table in tables or ():
-        news.record(event=event, table=table, kind="seating", payload=payload)
 
 
 def _hosting(viewer: Viewer, cafe: Cafe) -> int | None:

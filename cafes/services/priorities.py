@@ -7,25 +7,40 @@ from django.db.models import Max, QuerySet
 from cafes import news
 from cafes.checks import check_client_id, check_found, check_text
 from cafes.errors import CafeError
-from cafes.models import NoteStatus, Priority, Round, Vote
+from cafes.models import NoteStatus, Priority, Round, Seat, Vote
 from cafes.payloads import priority_payload
 from cafes.permissions import Viewer, can_remove_priority, can_vote
 from cafes.services._common import (
     _forbidden,
     _hosting,
-    _is_priority_author,
     _open_round,
     _same_author_or_refuse,
     _save,
-    _seated_table_id,
     _writable_table,
 )
 from cafes.services._locks import _lock_cafe
 from cafes.services.notes import _note_for
 from cafes.toggles import set_row
-from events.models import Event
+from events.models import Event, Participant
 
 PRIORITIES_PER_TABLE = 3
+
+
+def _seated_table_id(participant: Participant | None, round_: Round) -> int | None:
+    if participant is None:
+        return None
+    return (
+        Seat.objects.filter(round=round_, participant=participant)
+        .values_list("table_id", flat=True)
+        .first()
+    )
+
+
+def _is_priority_author(viewer: Viewer, priority: Priority) -> bool:
+    """A priority keeps only a participant author: staff put theirs forward as nobody."""
+    if viewer.participant is not None:
+        return priority.author_id == viewer.participant.pk
+    return priority.author_id is None
 
 
 def _priorities_round(event: Event) -> int:

@@ -16,14 +16,28 @@ from cafes.services._common import (
     _current_round,
     _forbidden,
     _joined,
-    _record_seating,
     _require_run,
-    _round_plan,
     _table_of_event,
 )
 from cafes.services._locks import _hold_cafe, _lock_cafe, _lock_table_privacy
 from cafes.services.starting import _create_seats, _first_anchors, ensure_table
 from events.models import Event, Participant, ParticipantStatus
+
+
+def _round_plan(round_: Round, tables: list[Table]) -> seating.Plan:
+    index = {table.pk: i for i, table in enumerate(tables)}
+    plan: seating.Plan = [[] for _ in tables]
+    for seat in round_.seats.order_by("pk"):
+        plan[index[seat.table_id]].append(seat.participant_id)
+    return plan
+
+
+def _record_seating(event: Event, round_: Round, tables=None) -> None:
+    payload = {"round": round_.number}
+    if tables is None:
+        news.record(event=event, kind="seating", payload=payload)
+    for table in tables or ():
+        news.record(event=event, table=table, kind="seating", payload=payload)
 
 
 class SeatingStrategy:
