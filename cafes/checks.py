@@ -2,6 +2,9 @@
 
 import re
 import uuid
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 
 from cafes.errors import CafeError
 from cafes.models import TEXT_MAX_LENGTH, NoteKind, Reaction
@@ -13,6 +16,7 @@ SCRIPT_URL = re.compile(r"\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TAG_MAX_LENGTH = 30
 TAGS_MAX = 6
+M = TypeVar("M", bound=Model)
 
 
 def check_text(value, *, what: str = "text", max_length: int = TEXT_MAX_LENGTH) -> str:
@@ -72,6 +76,14 @@ def check_id(value, *, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 2**63:
         raise CafeError("invalid", f"The {what} must be a whole number.")
     return value
+
+
+def check_found(rows: QuerySet[M], value, *, what: str, missing: CafeError) -> M:
+    """The row of ``rows`` with the id a client sent (``value``, checked), else ``missing``."""
+    row = rows.filter(pk=check_id(value, what=what)).first()
+    if row is None:
+        raise missing
+    return row
 
 
 def check_minutes(value, *, allow_none: bool = False) -> int | None:

@@ -6,31 +6,23 @@ closing question in ``question``), ``priority`` (a table's chosen solution, with
 ``votes``) or ``meta`` (a fact about the event: its date, series, stakeholder group, round
 prompts, role labels and attendance; see ``cafes.csv_meta`` and docs/import.md). The import
 checks every row first and stores nothing if any row is wrong; the errors name the line.
-Used by the ``import_notes`` / ``export_notes`` commands and the facilitator's upload page.
+This module reads, checks and writes files; ``cafes.services.imports`` stores a checked
+file. Used by the ``import_notes`` / ``export_notes`` commands and the facilitator's upload
+page.
 """
 
 import csv
 import io
 import re
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.utils import timezone
-
 from cafes import csv_meta
 from cafes.checks import check_text
-from cafes.csv_meta import META, EventMeta, count_from, placeholder_prompt
+from cafes.csv_meta import META, EventMeta, count_from
 from cafes.errors import CafeError, CsvImportError
 from cafes.models import (
-    ChatMessage,
-    ClosingAnswer,
-    Note,
     NoteKind,
-    Priority,
-    Round,
-    RoundStatus,
     Table,
 )
 from cafes.selectors import (
@@ -39,14 +31,9 @@ from cafes.selectors import (
     notes_for_event,
     priorities_for_event,
 )
-from events import services as event_services
-from events.errors import EventsError
 from events.models import (
     ROLE_CODE_PATTERN,
-    AgendaSegment,
-    ClosingQuestion,
     Event,
-    SegmentKind,
 )
 from ops.spreadsheet import safe_cell, unsafe_cell
 
@@ -188,124 +175,6 @@ def read_file(stream: Iterable[str]) -> ImportFile:
     if not rows and meta.empty:
         raise CsvImportError(["the file has a header but no rows."])
     return ImportFile(rows=rows, meta=meta)
-
-
-def _table(event: Event, label: str, cache: dict, result: ImportResult) -> Table:
-    if label in cache:
-        return cache[label]
-    match = TABLE_NUMBER.match(label)
-    if match:
-        table, created = Table.objects.get_or_create(event=event, number=int(match.group(1)))
-    else:
-        table = Table.objects.filter(event=event, name__iexact=label).first()
-        created = table is None
-        if created:
-            last = Table.objects.filter(event=event).order_by("-number").first()
-            table = Table.objects.create(
-                event=event, name=label[:60], number=last.number + 1 if last else 1
-            )
-    if created:
-        result.created.append(f"table {table.label}")
-    cache[label] = table
-    return table
-
-
-def _round(event: Event, number: int, cache: dict, result: ImportResult, meta: EventMeta) -> Round:
-    """The event's round ``number``, made if need be, with the file's prompt, else the
-    agenda's, else a placeholder (which a prompt from a later file replaces)."""
-    if number not in cache:
-        prompt = meta.prompt(number)
-        if prompt is None:
-            segments = list(AgendaSegment.objects.filter(event=event, kind=SegmentKind.CAFE_ROUND))
-            segment = segments[number - 1] if number <= len(segments) else None
-            prompt = (segment.prompt or segment.title) if segment else placeholder_prompt(number)
-        round_, created = Round.objects.get_or_create(
-            event=event,
-            number=number,
-            defaults={"prompt": prompt, "status": RoundStatus.CLOSED, "closed_at": timezone.now()},
-        )
-        if created:
-            result.created.append(f"round {number}")
-        elif round_.prompt == placeholder_prompt(number) and meta.prompt(number):
-            round_.prompt = prompt
-            round_.save(update_fields=["prompt"])
-        cache[number] = round_
-    return cache[number]
-
-
-def _question(event: Event, text: str, cache: dict, result: ImportResult) -> ClosingQuestion:
-    if text not in cache:
-        question = ClosingQuestion.objects.filter(event=event, text=text).first()
-        if question is None:
-            question = event_services.add_closing_question(event=event, text=text)
-            result.created.append(f"question {text!r}")
-        cache[text] = question
-    return cache[text]
-
-
-@transaction.atomic
-def import_notes(
-    *,
-    stream: Iterable[str],
-    event: Event | None = None,
-    create_title: str = "",
-    create_slug: str = "",
-) -> ImportResult:
-    """Import notes, priorities, chat, answers and the event's facts from CSV into ``event``
-    (or a new event): all rows or none. Imported words have no participant, only the role
-    code from the file; imported votes are a number on their priority."""
-    checked = read_file(stream)
-    meta, created = checked.meta, []
-    try:
-        if event is None:
-            if Event.objects.filter(slug=create_slug).exists():
-                raise CsvImportError([f"an event with the slug {create_slug!r} already exists."])
-            event = csv_meta.create_event(
-                meta=meta, title=create_title, slug=create_slug, created=created
-            )
-        else:
-            csv_meta.check_event(meta=meta, event=event)
-        csv_meta.record_roles(meta=meta, event=event, created=created)
-    except EventsError as error:
-        raise CsvImportError(error.messages) from None
-    result = ImportResult(event=event, created=created)
-    tables, rounds, questions = {}, {}, {}
-    for number in sorted(meta.prompts):
-        _round(event, number, rounds, result, meta)
-    for row in checked.rows:
-        round_ = _round(event, row.round, rounds, result, meta) if row.round else None
-        if row.kind == ANSWER:
-            question = _question(event, row.question, questions, result)
-            ClosingAnswer.objects.create(
-                question=question, role_code=row.role, text=row.text, client_id=uuid.uuid4()
-            )
-            result.answers += 1
-        elif row.kind == COMMENT:
-            ChatMessage.objects.create(
-                event=event, round=round_, role_code=row.role, text=row.text, client_id=uuid.uuid4()
-            )
-            result.chat += 1
-        elif row.kind == PRIORITY:
-            Priority.objects.create(
-                round=round_,
-                table=_table(event, row.table, tables, result),
-                text=row.text,
-                recorded_votes=row.votes,
-                client_id=uuid.uuid4(),
-            )
-            result.priorities += 1
-        else:
-            Note.objects.create(
-                event=event,
-                round=round_,
-                table=_table(event, row.table, tables, result),
-                kind=row.kind,
-                text=row.text,
-                role_code=row.role,
-                client_id=uuid.uuid4(),
-            )
-            result.notes += 1
-    return result
 
 
 def export_rows(*, event: Event) -> list[list[str]]:

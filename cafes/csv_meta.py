@@ -4,7 +4,7 @@ A ``meta`` row names a fact in ``question`` and gives its value in ``text``; ``r
 which round a prompt is for and ``role`` which role code a label or an attendance count is
 for (docs/import.md). Rows are checked as they are read (:meth:`EventMeta.add`), then
 against the database before anything is written (:func:`check_event`), so a bad fact
-stores nothing, like any other bad row.
+stores nothing, like any other bad row. ``cafes.services.imports`` then stores them.
 
 An import that creates its event takes every fact from the file. An import into an event
 that exists only fills in what the event lacks (a prompt, a role code, attendance): a fact
@@ -28,11 +28,7 @@ from events.models import (
     AgendaSegment,
     Event,
     ParticipantStatus,
-    RoleCode,
     SegmentKind,
-    Series,
-    Stage,
-    StakeholderGroup,
 )
 from events.selectors import local_time, participants_by_role
 
@@ -232,7 +228,7 @@ def _value(line: int, key: str, text: str) -> tuple[object, list[str]]:
 # --- an import that creates its event -------------------------------------------------------
 
 
-def _event_times(meta: EventMeta) -> tuple[datetime, datetime, str]:
+def event_times(meta: EventMeta) -> tuple[datetime, datetime, str]:
     """Start and end on the event's clock: the file's date (else today) at its start (else
     10:00), until its end (else three hours later); a file with no time at all, from now."""
     zone_name = meta.value(TIMEZONE, DEFAULT_TIMEZONE)
@@ -247,60 +243,6 @@ def _event_times(meta: EventMeta) -> tuple[datetime, datetime, str]:
     else:
         ends_at = starts_at + DEFAULT_LENGTH
     return starts_at, ends_at, zone_name
-
-
-def _series(meta: EventMeta, created: list[str]) -> Series:
-    """The series the file names, by title, made if there is none; else 'Imported events'."""
-    fact = meta.facts.get(SERIES)
-    if fact is None:
-        series = Series.objects.filter(slug=IMPORT_SERIES_SLUG).first()
-        return series or event_services.create_series(
-            title=IMPORT_SERIES_TITLE, slug=IMPORT_SERIES_SLUG
-        )
-    matches = list(Series.objects.filter(title__iexact=fact.value)[:2])
-    if len(matches) > 1:
-        raise CsvImportError(
-            [
-                f"line {fact.line}: more than one series is called {fact.value!r}; rename all "
-                "but one, so that the file names one series."
-            ]
-        )
-    if matches:
-        return matches[0]
-    created.append(f"series {fact.value!r}")
-    return event_services.create_series(title=fact.value)
-
-
-def _group(meta: EventMeta, series: Series, created: list[str]) -> StakeholderGroup | None:
-    """The stakeholder group the file names, in the series; made (with the file's role
-    labels as its default role codes) if the series has none of that name."""
-    fact = meta.facts.get(GROUP)
-    if fact is None:
-        return None
-    group = series.stakeholder_groups.filter(name__iexact=fact.value).first()
-    if group is None:
-        labels = [(code, label.value) for code, label in meta.labels.items()]
-        group = event_services.add_stakeholder_group(
-            series=series, name=fact.value, role_codes=labels
-        )
-        created.append(f"stakeholder group {fact.value!r}")
-    return group
-
-
-def create_event(*, meta: EventMeta, title: str, slug: str, created: list[str]) -> Event:
-    """A new Explore event with the file's date, times, series and stakeholder group."""
-    starts_at, ends_at, zone_name = _event_times(meta)
-    series = _series(meta, created)
-    return event_services.create_event(
-        series=series,
-        stage=Stage.EXPLORE,
-        title=title,
-        slug=slug,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        stakeholder_group=_group(meta, series, created),
-        timezone_name=zone_name,
-    )
 
 
 # --- an import into an event that exists ----------------------------------------------------
@@ -394,28 +336,6 @@ def check_event(*, meta: EventMeta, event: Event) -> None:
     )
     if errors:
         raise CsvImportError(errors)
-
-
-# --- both ---------------------------------------------------------------------------------
-
-
-def record_roles(*, meta: EventMeta, event: Event, created: list[str]) -> None:
-    """Put the file's role codes in the event's set (for a new event, a label the file gives
-    wins over the one it took from its group; a code with no label is labelled with itself)
-    and record the file's attendance, unless people joined the event here."""
-    existing = {r.code: r for r in RoleCode.objects.filter(event=event)}
-    unlabelled = [c for c in meta.attendance if c and c not in meta.labels]
-    for code in [*meta.labels, *unlabelled]:
-        label = meta.labels[code].value if code in meta.labels else code
-        if code not in existing:
-            event_services.add_role_code(event=event, code=code, label=label)
-            created.append(f"role code {code}")
-        elif code in meta.labels and existing[code].label != label:
-            event_services.relabel_role_code(role_code=existing[code], label=label)
-    if event.participants.filter(status=ParticipantStatus.JOINED).exists():
-        return
-    for code, fact in meta.attendance.items():
-        event_services.record_attendance(event=event, role_code=code, count=fact.value)
 
 
 # --- export -----------------------------------------------------------------------------

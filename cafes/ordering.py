@@ -19,7 +19,8 @@ The doorbell's ``prev`` (``cafes/news.py``) is exact for a table's sockets for t
 reason.
 
 SQLite runs one write transaction at a time, so ids commit in order there without locks:
-``select_for_update`` is a no-op on it and the shared lock is skipped.
+``select_for_update`` is a no-op on it and the shared lock is skipped. The plain-SQL locks
+are statements of ``cafes.sql``.
 
 Lock order, everywhere: the café row, then a table row (never the reverse), so table
 writes, readers and event writes cannot deadlock.
@@ -27,6 +28,7 @@ writes, readers and event writes cannot deadlock.
 
 from django.db import connection
 
+from cafes import sql
 from cafes.errors import CafeError
 from cafes.models import Cafe, Round, Table
 from events.models import Event, Participant
@@ -56,10 +58,7 @@ def share_event(event: Event) -> Cafe | None:
     """A table write or a reader: share the café row (event writes wait, others do not), in
     one query (its ``current_round`` is read when first used). ``None`` before the café
     starts."""
-    sql = "SELECT * FROM cafes_cafe WHERE event_id = %s"
-    if connection.vendor == "postgresql":
-        sql += " FOR SHARE"
-    return next(iter(Cafe.objects.raw(sql, [event.pk])), None)
+    return next(iter(Cafe.objects.raw(sql.shared_cafe(), [event.pk])), None)
 
 
 def share_event_round(event: Event) -> Round | None:
@@ -68,25 +67,14 @@ def share_event_round(event: Event) -> Round | None:
     if connection.vendor != "postgresql":
         cafe = share_event(event)
         return cafe.current_round if cafe else None
-    rounds = Round.objects.raw(
-        "SELECT r.* FROM cafes_cafe c JOIN cafes_round r ON r.id = c.current_round_id"
-        " WHERE c.event_id = %s FOR SHARE OF c",
-        [event.pk],
-    )
+    rounds = Round.objects.raw(sql.shared_current_round(), [event.pk])
     return next(iter(rounds), None)
-
-
-SEAT_TABLE_SQL = (
-    "SELECT t.* FROM cafes_table t JOIN cafes_seat s ON s.table_id = t.id"
-    " WHERE s.round_id = %s AND s.participant_id = %s"
-)
 
 
 def lock_seat_table(round_: Round, participant: Participant) -> Table | None:
     """A participant's table write, after ``share_event_round``: hold the row of the table
     they sit at in ``round_`` (``None``: no seat). Plain SQL, as this runs for every note."""
-    sql = SEAT_TABLE_SQL + (" FOR UPDATE OF t" if connection.vendor == "postgresql" else "")
-    tables = Table.objects.raw(sql, [round_.pk, participant.pk])
+    tables = Table.objects.raw(sql.locked_seat_table(), [round_.pk, participant.pk])
     return next(iter(tables), None)
 
 
@@ -99,4 +87,4 @@ def share_table(table_id: int) -> None:
     """A reader of one table, after ``share_event``: keep that table's writers out."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM cafes_table WHERE id = %s FOR SHARE", [table_id])
+            cursor.execute(sql.shared_table(), [table_id])

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from cafes import ordering
+from cafes import ordering, sql
 from cafes.models import (
     Cafe,
     CafePhase,
@@ -152,32 +152,17 @@ def update_frame(update: LiveUpdate) -> dict:
     return frame_of(update)
 
 
-# The people seated in a round (at one table, or at all), with whether each keeps the table
-# and has a live connection: one query. Plain SQL, as it runs whenever someone connects or
-# leaves and its ORM form cost more to build than to run (docs/benchmarks.md).
-SEATED_SQL = """
-SELECT s.table_id, s.participant_id, p.pseudonym, p.role_code,
-  EXISTS (SELECT 1 FROM cafes_seathosting h WHERE h.seat_id = s.id),
-  EXISTS (SELECT 1 FROM cafes_presence pr
-    WHERE pr.participant_id = s.participant_id AND pr.seen_at >= %s)
-FROM cafes_seat s JOIN events_participant p ON p.id = s.participant_id
-WHERE s.round_id = %s {at_tables}
-ORDER BY s.id
-"""
-
-
 def _seated(round_id: int, table_ids: Collection[int] | None = None) -> dict[int, list[dict]]:
-    """The people seated in a round, by table (only at ``table_ids`` when given)."""
+    """The people seated in a round, by table (only at ``table_ids`` when given): one query.
+    Plain SQL (``cafes.sql.seated``), as it runs whenever someone connects or leaves and its
+    ORM form cost more to build than to run (docs/benchmarks.md)."""
     params: list = [timezone.now() - PRESENCE_TIMEOUT, round_id]
-    at_tables = ""
     if table_ids is not None:
         if not table_ids:
             return {}
-        # One placeholder per id (never the ids themselves in the SQL text).
-        at_tables = f"AND s.table_id IN ({', '.join(['%s'] * len(table_ids))})"
         params.extend(int(pk) for pk in table_ids)
     with connection.cursor() as cursor:
-        cursor.execute(SEATED_SQL.format(at_tables=at_tables), params)
+        cursor.execute(sql.seated(None if table_ids is None else len(table_ids)), params)
         rows = cursor.fetchall()
     seated: dict[int, list[dict]] = {}
     for table, participant_id, pseudonym, role_code, hosting, present in rows:

@@ -9,8 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from cafes import selectors, services
-from cafes.csv_io import CsvImportError, import_notes
-from cafes.errors import CafeError
+from cafes.errors import CafeError, CsvImportError
 from cafes.forms import NotesUploadForm, QuestionnaireForm
 from cafes.models import ClosingAnswer
 from cafes.permissions import can_run, can_watch
@@ -117,7 +116,7 @@ def import_page(request: HttpRequest, slug: str) -> HttpResponse:
     more = 0
     if request.method == "POST" and form.is_valid():
         try:
-            result = import_notes(
+            result = services.import_notes(
                 stream=form.cleaned_data["file"].splitlines(keepends=True), event=event
             )
         except CsvImportError as error:

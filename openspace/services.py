@@ -16,10 +16,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cafes import services as cafe_services
-from cafes.checks import check_client_id, check_id, check_text
+from cafes.checks import check_client_id, check_found, check_id, check_text
 from cafes.errors import CafeError
 from cafes.models import TEXT_MAX_LENGTH, Cafe, RoundStatus, Seat
 from cafes.permissions import Viewer
+from cafes.toggles import set_row
 from events.models import Event, Stage
 from openspace import placement
 from openspace.errors import OpenSpaceError
@@ -66,13 +67,9 @@ def _forbidden(message: str) -> OpenSpaceError:
 
 
 def _topic_for(viewer: Viewer, topic_id, *, follow_merge: bool = False) -> Topic:
-    topic = (
-        Topic.objects.select_related("table", "proposer")
-        .filter(event=viewer.event, pk=check_id(topic_id, what="topic"))
-        .first()
-    )
-    if topic is None:
-        raise OpenSpaceError("not_found", "There is no such topic at this event.")
+    topics = Topic.objects.select_related("table", "proposer").filter(event=viewer.event)
+    missing = OpenSpaceError("not_found", "There is no such topic at this event.")
+    topic = check_found(topics, topic_id, what="topic", missing=missing)
     while follow_merge and topic.merged_into_id is not None:
         topic = Topic.objects.select_related("table", "proposer").get(pk=topic.merged_into_id)
     return topic
@@ -171,10 +168,7 @@ def sign_up(*, viewer: Viewer, topic_id: int, on: bool = True) -> Topic:
     if not can_sign_up(viewer):
         raise _forbidden("Only participants sign up for topics.")
     topic = _topic_for(viewer, topic_id, follow_merge=True)
-    if on:
-        SignUp.objects.get_or_create(topic=topic, participant=viewer.participant)
-    else:
-        SignUp.objects.filter(topic=topic, participant=viewer.participant).delete()
+    set_row(SignUp, on=on, topic=topic, participant=viewer.participant)
     return topic
 
 
@@ -435,12 +429,9 @@ def add_proposal(
 
 
 def _proposal_for(viewer: Viewer, proposal_id) -> Proposal:
-    proposal = Proposal.objects.filter(
-        topic__event=viewer.event, pk=check_id(proposal_id, what="proposal")
-    ).first()
-    if proposal is None:
-        raise OpenSpaceError("not_found", "There is no such proposal at this event.")
-    return proposal
+    proposals = Proposal.objects.filter(topic__event=viewer.event)
+    missing = OpenSpaceError("not_found", "There is no such proposal at this event.")
+    return check_found(proposals, proposal_id, what="proposal", missing=missing)
 
 
 @transaction.atomic
@@ -449,10 +440,7 @@ def endorse(*, viewer: Viewer, proposal_id: int, on: bool = True) -> Proposal:
     if not can_endorse(viewer):
         raise _forbidden("Only participants endorse proposals.")
     proposal = _proposal_for(viewer, proposal_id)
-    if on:
-        Endorsement.objects.get_or_create(proposal=proposal, participant=viewer.participant)
-    else:
-        Endorsement.objects.filter(proposal=proposal, participant=viewer.participant).delete()
+    set_row(Endorsement, on=on, proposal=proposal, participant=viewer.participant)
     return proposal
 
 

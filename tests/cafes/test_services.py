@@ -480,6 +480,25 @@ def test_priorities_at_most_three_per_table_with_one_vote_each(live_cafe, facili
     assert counts["Peer advocates for parents"] == len(mates)
 
 
+def test_a_priority_retry_returns_it_but_another_persons_reuse_is_refused(
+    live_cafe, facilitator, people
+):
+    open_round_three(live_cafe, facilitator)
+    client_id = cid()
+    priority = services.add_priority(
+        viewer=participant_viewer(people[0]), text="One key worker", client_id=client_id
+    )
+    again = services.add_priority(
+        viewer=participant_viewer(people[0]), text="One key worker", client_id=client_id
+    )
+    assert again.pk == priority.pk
+    for someone_else in (participant_viewer(people[1]), facilitator):
+        with pytest.raises(CafeError) as error:
+            services.add_priority(viewer=someone_else, text="Theirs", client_id=client_id)
+        assert error.value.code == "duplicate_client_id"
+    assert Priority.objects.count() == 1
+
+
 def test_priorities_only_in_the_last_round(live_cafe, people):
     with pytest.raises(CafeError) as error:
         services.add_priority(

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cafes.csv_io import CsvImportError, import_notes
+from cafes import services
+from cafes.errors import CsvImportError
 from events.models import Event
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no event with the slug {event!r}.")
         try:
             with file.open(encoding="utf-8-sig", newline="") as stream:
-                result = import_notes(
+                result = services.import_notes(
                     stream=stream, event=target, create_title=create_event or "", create_slug=slug
                 )
         except OSError as error:

@@ -1,0 +1,56 @@
+"""Closing answers: a participant's own answer to each closing question, live or later."""
+
+from django.db import transaction
+
+from cafes import news
+from cafes.checks import check_client_id, check_found, check_text
+from cafes.errors import CafeError
+from cafes.models import ClosingAnswer
+from cafes.permissions import Viewer, can_answer
+from cafes.services._common import _forbidden, _same_author_or_refuse, _save
+from cafes.services._locks import _hold_cafe
+from events.models import ClosingQuestion, Participant
+
+
+@transaction.atomic
+def answer_question(
+    *, participant: Participant, question_id: int, text: str, client_id
+) -> ClosingAnswer:
+    """A participant's own answer to a closing question; answering again replaces it.
+
+    Works live or later from the post-event questionnaire, so it needs no running café.
+    """
+    client_id = check_client_id(client_id)
+    text = check_text(text, what="answer")
+    viewer = Viewer(event=participant.event, participant=participant)
+    if participant.has_withdrawn or not can_answer(viewer):
+        raise _forbidden("Only participants of this event can answer its questions.")
+    _hold_cafe(participant.event)
+    question = check_found(
+        ClosingQuestion.objects.filter(event=participant.event),
+        question_id,
+        what="question",
+        missing=CafeError("not_found", "That question is not one of this event's questions."),
+    )
+    answer = ClosingAnswer.objects.filter(question=question, client_id=client_id).first()
+    if answer is not None:
+        _same_author_or_refuse(viewer, answer)
+    else:
+        answer = ClosingAnswer.objects.filter(question=question, participant=participant).first()
+    if answer is not None and answer.text == text:
+        return answer
+    if answer is None:
+        answer = ClosingAnswer(
+            question=question,
+            participant=participant,
+            role_code=participant.role_code,
+            client_id=client_id,
+        )
+    answer.text = text
+    _save(answer)
+    news.record(
+        event=participant.event,
+        kind="answers",
+        payload={"question": question.pk, "answered": question.answers.count()},
+    )
+    return answer
