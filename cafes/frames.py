@@ -62,8 +62,6 @@ WRITES: dict[str, Write] = {
     "vote": Write(services.vote, ("priority_id",), ("on",)),
     "answer": Write(services.answer_question, ("question_id", "text"), ()),
 }
-# Writes whose service stores the client_id (and so returns the stored row on a retry).
-STORES_CLIENT_ID = {"note.post", "chat.post", "priority.add", "answer"}
 
 
 @dataclass
@@ -92,8 +90,4 @@ def call(write: Write, viewer, frame: dict):
     """Call the write's service with the frame's fields (a thread's database work)."""
     kwargs = {name: frame[name] for name in write.required}
     kwargs.update({name: frame[name] for name in write.optional if name in frame})
-    if write.service is services.answer_question:
-        return write.service(participant=viewer.participant, client_id=frame["client_id"], **kwargs)
-    if frame["type"] in STORES_CLIENT_ID:
-        kwargs["client_id"] = frame["client_id"]
-    return write.service(viewer=viewer, **kwargs)
+    return write.service(viewer=viewer, client_id=frame["client_id"], **kwargs)

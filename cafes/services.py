@@ -327,7 +327,9 @@ def start_cafe(*, viewer: Viewer, ask_if_off_day: bool = False) -> Cafe:
     return cafe
 
 
-def start_cafe_on_request(*, viewer: Viewer, confirm_date: object = False) -> Cafe:
+def start_cafe_on_request(
+    *, viewer: Viewer, client_id: str | None = None, confirm_date: object = False
+) -> Cafe:
     """The console's "Start the café": on a day that is not the event's own, it asks first
     (issue 17); the facilitator's confirmation comes back as ``confirm_date``."""
     return start_cafe(viewer=viewer, ask_if_off_day=confirm_date is not True)
@@ -409,7 +411,13 @@ def _seat_round(event: Event, round_: Round, strategy: str) -> None:
 
 
 @transaction.atomic
-def seat_round(*, viewer: Viewer, number: int, strategy: str = SeatingStrategy.ROTATE) -> Round:
+def seat_round(
+    *,
+    viewer: Viewer,
+    client_id: str | None = None,
+    number: int,
+    strategy: str = SeatingStrategy.ROTATE,
+) -> Round:
     """Seat a round before it opens (the facilitator may then move people by hand)."""
     _require_run(viewer)
     number = check_id(number, what="round number")
@@ -506,7 +514,9 @@ def _seat_arrivals(event: Event, arrivals: list[Participant]) -> dict[int, int]:
 
 
 @transaction.atomic
-def move_participant(*, viewer: Viewer, participant_id: int, table_id: int) -> Seat:
+def move_participant(
+    *, viewer: Viewer, client_id: str | None = None, participant_id: int, table_id: int
+) -> Seat:
     """Move someone to another table in the current round (the facilitator's hand)."""
     _require_run(viewer)
     cafe = _lock_cafe(viewer.event)
@@ -529,7 +539,7 @@ def move_participant(*, viewer: Viewer, participant_id: int, table_id: int) -> S
 
 
 @transaction.atomic
-def choose_table(*, viewer: Viewer, table_id: int) -> Seat:
+def choose_table(*, viewer: Viewer, client_id: str | None = None, table_id: int) -> Seat:
     """The law of two feet: at a Connect or Create event a participant goes to another
     table whenever they like; the people at both tables see them leave and arrive."""
     if viewer.participant is None:
@@ -603,6 +613,7 @@ def share_table(*, table: Table) -> Table:
 def open_round(
     *,
     viewer: Viewer,
+    client_id: str | None = None,
     number: int,
     minutes: int | None = None,
     strategy: str = SeatingStrategy.ROTATE,
@@ -642,7 +653,7 @@ def open_round(
 
 
 @transaction.atomic
-def extend_round(*, viewer: Viewer, minutes: int) -> Round:
+def extend_round(*, viewer: Viewer, client_id: str | None = None, minutes: int) -> Round:
     """Add minutes to the open round's countdown (from now, if it had already run out)."""
     _require_run(viewer)
     minutes = check_minutes(minutes)
@@ -656,7 +667,7 @@ def extend_round(*, viewer: Viewer, minutes: int) -> Round:
 
 
 @transaction.atomic
-def close_round(*, viewer: Viewer) -> Round:
+def close_round(*, viewer: Viewer, client_id: str | None = None) -> Round:
     """Close the open round; the café moves to its plenary, where everyone chats."""
     _require_run(viewer)
     cafe = _lock_cafe(viewer.event)
@@ -675,7 +686,7 @@ def close_round(*, viewer: Viewer) -> Round:
 
 
 @transaction.atomic
-def set_phase(*, viewer: Viewer, phase: str) -> Cafe:
+def set_phase(*, viewer: Viewer, client_id: str | None = None, phase: str) -> Cafe:
     """Move the whole café to the plenary, the closing questions or the end."""
     _require_run(viewer)
     allowed = {CafePhase.PLENARY, CafePhase.CLOSING, CafePhase.ENDED}
@@ -720,7 +731,7 @@ def end_cafe_on_close(*, event: Event, closed_by) -> None:
 
 
 @transaction.atomic
-def broadcast(*, viewer: Viewer, text: str) -> Cafe:
+def broadcast(*, viewer: Viewer, client_id: str | None = None, text: str) -> Cafe:
     """A message every table sees at once, e.g. "Two minutes left"."""
     _require_run(viewer)
     text = check_text(text, what="message", max_length=BROADCAST_MAX_LENGTH)
@@ -811,7 +822,14 @@ def _note_by_client_id(viewer: Viewer, client_id: uuid.UUID) -> Note | None:
 
 
 @transaction.atomic
-def edit_note(*, viewer: Viewer, note_id: int, text: str, kind: str | None = None) -> Note:
+def edit_note(
+    *,
+    viewer: Viewer,
+    client_id: str | None = None,
+    note_id: int,
+    text: str,
+    kind: str | None = None,
+) -> Note:
     """The author rewrites their own note while the round is open."""
     text = check_text(text, what="note")
     kind = check_kind(kind) if kind is not None else None
@@ -834,7 +852,7 @@ def edit_note(*, viewer: Viewer, note_id: int, text: str, kind: str | None = Non
 
 
 @transaction.atomic
-def withdraw_note(*, viewer: Viewer, note_id: int) -> Note:
+def withdraw_note(*, viewer: Viewer, client_id: str | None = None, note_id: int) -> Note:
     """The author takes their note back, at any time: it disappears from every screen and
     from the harvest."""
     note = _note_for(viewer, note_id)
@@ -864,7 +882,9 @@ def _moderated_note(viewer: Viewer, note_id, hosting_table_id: int | None) -> No
 
 
 @transaction.atomic
-def tag_note(*, viewer: Viewer, note_id: int, tags: list[str]) -> Note:
+def tag_note(
+    *, viewer: Viewer, client_id: str | None = None, note_id: int, tags: list[str]
+) -> Note:
     """The host labels a note (e.g. "housing", "key point") to help the harvest."""
     tags = check_tags(tags)
     cafe = _lock_cafe(viewer.event)
@@ -876,7 +896,9 @@ def tag_note(*, viewer: Viewer, note_id: int, tags: list[str]) -> Note:
 
 
 @transaction.atomic
-def hide_note(*, viewer: Viewer, note_id: int, hidden: bool = True) -> Note:
+def hide_note(
+    *, viewer: Viewer, client_id: str | None = None, note_id: int, hidden: bool = True
+) -> Note:
     """The host hides a note (or shows it again); hidden notes stay out of the harvest."""
     cafe = _lock_cafe(viewer.event)
     note = _moderated_note(viewer, note_id, _hosting(viewer, cafe))
@@ -887,7 +909,9 @@ def hide_note(*, viewer: Viewer, note_id: int, hidden: bool = True) -> Note:
 
 
 @transaction.atomic
-def merge_notes(*, viewer: Viewer, note_id: int, into_id: int) -> Note:
+def merge_notes(
+    *, viewer: Viewer, client_id: str | None = None, note_id: int, into_id: int
+) -> Note:
     """The host folds a duplicate note into another note of the same table and round."""
     cafe = _lock_cafe(viewer.event)
     hosting = _hosting(viewer, cafe)
@@ -903,7 +927,9 @@ def merge_notes(*, viewer: Viewer, note_id: int, into_id: int) -> Note:
 
 
 @transaction.atomic
-def save_read_back(*, viewer: Viewer, table_id: int, text: str) -> ReadBack:
+def save_read_back(
+    *, viewer: Viewer, client_id: str | None = None, table_id: int, text: str
+) -> ReadBack:
     """The host's summary of the table's last round, shown to the newcomers of the next.
 
     Written by the table's staff host, a facilitator, or the participant who hosts the table
@@ -1026,7 +1052,7 @@ def post_chat(*, viewer: Viewer, text: str, client_id) -> ChatMessage:
 
 @transaction.atomic
 def react_to_chat(
-    *, viewer: Viewer, message_id: int, reaction: str, on: bool = True
+    *, viewer: Viewer, client_id: str | None = None, message_id: int, reaction: str, on: bool = True
 ) -> ChatMessage:
     """Add (or take back) a reaction such as "agree" to a chat message."""
     reaction = check_reaction(reaction)
@@ -1052,7 +1078,12 @@ def react_to_chat(
 
 @transaction.atomic
 def moderate_chat(
-    *, viewer: Viewer, message_id: int, pinned: bool | None = None, hidden: bool | None = None
+    *,
+    viewer: Viewer,
+    client_id: str | None = None,
+    message_id: int,
+    pinned: bool | None = None,
+    hidden: bool | None = None,
 ) -> ChatMessage:
     """The facilitator pins a message to the top of everyone's chat, or hides one."""
     _require_run(viewer)
@@ -1128,7 +1159,7 @@ def add_priority(
 
 
 @transaction.atomic
-def remove_priority(*, viewer: Viewer, priority_id: int) -> None:
+def remove_priority(*, viewer: Viewer, client_id: str | None = None, priority_id: int) -> None:
     """Take a priority off the table's board (its votes go with it): the person who put it
     forward, or the table's host (staff, or the participant hosting it) or a facilitator."""
     cafe = _lock_cafe(viewer.event)
@@ -1149,7 +1180,9 @@ def remove_priority(*, viewer: Viewer, priority_id: int) -> None:
 
 
 @transaction.atomic
-def vote(*, viewer: Viewer, priority_id: int, on: bool = True) -> Priority:
+def vote(
+    *, viewer: Viewer, client_id: str | None = None, priority_id: int, on: bool = True
+) -> Priority:
     """A participant's dot vote for one of their table's priorities (one dot each)."""
     cafe = _lock_cafe(viewer.event)
     round_ = _open_round(cafe)
@@ -1175,16 +1208,16 @@ def vote(*, viewer: Viewer, priority_id: int, on: bool = True) -> Priority:
 
 
 @transaction.atomic
-def answer_question(
-    *, participant: Participant, question_id: int, text: str, client_id
-) -> ClosingAnswer:
+def answer_question(*, viewer: Viewer, question_id: int, text: str, client_id) -> ClosingAnswer:
     """A participant's own answer to a closing question; answering again replaces it.
 
     Works live or later from the post-event questionnaire, so it needs no running café.
     """
+    participant = viewer.participant
+    if participant is None:
+        raise _forbidden("Only participants answer the closing questions.")
     client_id = check_client_id(client_id)
     text = check_text(text, what="answer")
-    viewer = Viewer(event=participant.event, participant=participant)
     if participant.has_withdrawn or not can_answer(viewer):
         raise _forbidden("Only participants of this event can answer its questions.")
     Cafe.objects.select_for_update().filter(event=participant.event).first()
