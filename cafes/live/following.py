@@ -2,14 +2,19 @@
 participant's seat; the table a staff screen opened). People at a table see who joins
 them, a host opening its page included (``presence.py``)."""
 
+from typing import TYPE_CHECKING
+
 from cafes.live import presence
 from cafes.permissions import Viewer
 from ops import layer_health
 from ops.news import group_name
 
+if TYPE_CHECKING:
+    from cafes.live.session import LiveSession
+
 
 class Following:
-    def __init__(self, session) -> None:
+    def __init__(self, session: "LiveSession") -> None:
         self.session = session
         self.socket = session.socket
         self.table_id: int | None = None

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -14,6 +15,9 @@ from django.utils import timezone
 from cafes import services
 from cafes.live.db import in_db_thread
 from ops import layer_health
+
+if TYPE_CHECKING:
+    from cafes.live.session import LiveSession
 
 # Heartbeats refresh the connection's presence at most this often. The browser pings every
 # 25 s, so presence is written every other ping (every 50 s), and two pings missed in a row
@@ -26,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 
 class Heartbeat:
-    def __init__(self, session) -> None:
+    def __init__(self, session: "LiveSession") -> None:
         self.session = session
         # When the client was last heard from, and whether a message is being handled now.
         self.heard_at = time.monotonic()

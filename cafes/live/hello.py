@@ -6,20 +6,25 @@ table). It then gets what it missed, or a fresh ``state`` if that is quicker or 
 changed, and ``synced`` with its cursor (``docs/protocol.md``).
 """
 
+from typing import TYPE_CHECKING
+
 from cafes import selectors
 from cafes.live.db import in_db_thread
 from cafes.permissions import can_watch
+
+if TYPE_CHECKING:
+    from cafes.live.session import LiveSession
 
 # A client further behind than this gets a fresh ``state`` instead of a long replay.
 REPLAY_MAX_BEHIND = 2000
 
 
-async def hello(session, frame: dict) -> None:
+async def hello(session: "LiveSession", frame: dict) -> None:
     async with session.sync.lock:
         await _hello_locked(session, frame)
 
 
-async def _hello_locked(session, frame: dict) -> None:
+async def _hello_locked(session: "LiveSession", frame: dict) -> None:
     viewer, sync = session.viewer, session.sync
     last = frame.get("last_update_id")
     table = frame.get("table_id")

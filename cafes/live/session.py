@@ -12,6 +12,7 @@ viewer may see after the last one it sent, so each is delivered once and in orde
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -32,6 +33,9 @@ from cafes.permissions import Viewer
 from ops import layer_health
 from ops.news import group_name
 
+if TYPE_CHECKING:
+    from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
 FORBIDDEN = 4403
 # How long a closing socket waits for a presence refresh still running, before clearing it.
 PRESENCE_WRITE_WAIT = 10
@@ -41,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 
 class LiveSession:
-    def __init__(self, socket) -> None:
+    def __init__(self, socket: "AsyncJsonWebsocketConsumer") -> None:
         self.socket = socket
         self.viewer: Viewer | None = None
         self.bucket: TokenBucket | None = None

@@ -4,15 +4,19 @@ own task so a screen slow to take frames holds up no other."""
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from cafes.live.overview import OverviewFeed
 from ops.news import group_name
+
+if TYPE_CHECKING:
+    from cafes.live.session import LiveSession
 
 logger = logging.getLogger(__name__)
 
 
 class StaffFeed:
-    def __init__(self, session) -> None:
+    def __init__(self, session: "LiveSession") -> None:
         self.session = session
         self.overview: OverviewFeed | None = None
         self.frames: list[tuple[int, str]] = []

@@ -12,6 +12,7 @@ Catching up, a fresh state and sending the overview never interleave (``lock``).
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import DatabaseError
 
@@ -21,13 +22,16 @@ from cafes.models import LiveUpdate
 from cafes.news import RESYNC_KINDS, newest_for_table
 from ops import layer_health
 
+if TYPE_CHECKING:
+    from cafes.live.session import LiveSession
+
 REPLAY_LIMIT = 200
 
 logger = logging.getLogger(__name__)
 
 
 class Sync:
-    def __init__(self, session) -> None:
+    def __init__(self, session: "LiveSession") -> None:
         self.session = session
         self.socket = session.socket
         self.following = session.following

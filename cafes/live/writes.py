@@ -4,6 +4,7 @@ socket while they wait for the database."""
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import DatabaseError
 
@@ -12,11 +13,14 @@ from cafes.errors import CafeError
 from cafes.live.db import in_db_thread
 from cafes.live.frames import WRITES, Write, call
 
+if TYPE_CHECKING:
+    from cafes.live.session import LiveSession
+
 logger = logging.getLogger(__name__)
 
 
 class Writes:
-    def __init__(self, session) -> None:
+    def __init__(self, session: "LiveSession") -> None:
         self.session = session
         self.queue: asyncio.Queue[dict] = asyncio.Queue()
         self.task: asyncio.Task | None = None
