@@ -7,51 +7,57 @@ before it (computed under the table's lock, so exact: ``cafes/ordering.py``): a 
 whose cursor is exactly ``prev`` sends the frame on as it is, with no database read; any
 other socket (a gap: a lost, late or reordered doorbell) reads what it may see from the
 database. The consoles, which show every table, read a summary of the tables at a bounded
-rate instead (``cafes/overview.py``).
+rate instead (``cafes/live/overview.py``). The doorbell is sent the one way news is sent
+(``ops/news.py``).
 So a lost or reordered message can still never lose or duplicate anything (the database is
 the source of truth), and the common case costs one write per note instead of one read per
 seat (docs/benchmarks.md).
 """
 
 import json
-import logging
-from functools import partial
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import connection, transaction
+from django.db import connection
 
-from cafes import layer_health, rows
-from cafes.groups import group_name
+from cafes import rows, sql
 from cafes.models import LiveUpdate, Table
 from events.models import Event
-
-logger = logging.getLogger(__name__)
+from ops.news import group_name, send_event_on_commit
 
 # Updates after which a socket re-reads its whole view: the viewer's table may have changed.
 RESYNC_KINDS = frozenset({"seating", "round.opened", "cafe.started", "table.privacy"})
 
 
 def record(*, event: Event, kind: str, payload: dict, table: Table | None = None) -> LiveUpdate:
-    """Log news for the event (or one table) and ring the doorbell once the write commits.
+    """Log news for the event (or one table) and ring its doorbell once the write commits.
 
     Must be called inside the service's transaction, after taking the locks of
     ``cafes.ordering``, so ids are committed in order.
     """
     update = LiveUpdate(event=event, table=table, kind=kind, payload=payload)
     rows.insert(update)
-    prev = _previous(update) if update.table_id is not None else None
-    transaction.on_commit(
-        partial(
-            ring,
-            event_id=event.pk,
-            table_id=update.table_id,
-            id=update.pk,
-            prev=prev,
-            frame=frame_of(update),
-        )
-    )
+    send_event_on_commit(*doorbell(update))
     return update
+
+
+def doorbell(update: LiveUpdate) -> tuple[str, dict]:
+    """Whom to tell about ``update``, and what: the group and its message.
+
+    The event's own news rings every socket of the event. A table's news goes, frame and
+    all, to the sockets following that table only (its seats, and a host or facilitator who
+    has it open); the consoles see it in their next overview (``cafes/live/overview.py``)."""
+    if update.table_id is None:
+        return group_name("event", update.event_id), {"type": "live.news", "id": update.pk}
+    frame = frame_of(update)
+    message = {
+        "type": "live.news",
+        "id": update.pk,
+        "prev": _previous(update),
+        # Serialised once here, not once by each socket that sends it on.
+        "kind": frame["kind"],
+        "table": frame["table"],
+        "text": json.dumps(frame),
+    }
+    return group_name("table", update.table_id), message
 
 
 def forget_words(*, event: Event, key: str, ids: list[int]) -> None:
@@ -82,15 +88,6 @@ def frame_of(update: LiveUpdate) -> dict:
     }
 
 
-# The newest update of the table, and of the event's own news, before a given id: two index
-# lookups (``LiveUpdate.Meta.indexes``). Plain SQL: this runs for every note and heartbeat,
-# and building it through the ORM cost more than running it (docs/benchmarks.md).
-PREVIOUS_SQL = """
-SELECT
-  (SELECT id FROM cafes_liveupdate WHERE table_id = %s AND id < %s ORDER BY id DESC LIMIT 1),
-  (SELECT id FROM cafes_liveupdate
-    WHERE event_id = %s AND table_id IS NULL AND id < %s ORDER BY id DESC LIMIT 1)
-"""
 NEWEST = 2**62
 
 
@@ -104,45 +101,6 @@ def newest_for_table(*, event_id: int, table_id: int | None, below: int = NEWEST
     """The newest update (below ``below``) that a seat at ``table_id`` may see: its table's
     news or the event's own. A participant's heartbeat compares it with its cursor."""
     with connection.cursor() as cursor:
-        cursor.execute(PREVIOUS_SQL, [table_id, below, event_id, below])
+        cursor.execute(sql.newest_for_table(), [table_id, below, event_id, below])
         at_table, of_event = cursor.fetchone()
     return max(at_table or 0, of_event or 0) or None
-
-
-def ring(
-    *,
-    event_id: int,
-    table_id: int | None,
-    id: int,
-    prev: int | None = None,
-    frame: dict | None = None,
-) -> None:
-    """Tell every socket that may see update ``id`` about it (runs after commit).
-
-    The event's own news rings every socket of the event. A table's news goes, frame and
-    all, to the sockets following that table only (its seats, and a host or facilitator who
-    has it open); the consoles see it in their next overview (``cafes/overview.py``)."""
-    if table_id is None:
-        send([group_name("event", event_id)], {"type": "live.news", "id": id})
-        return
-    message = {"type": "live.news", "id": id, "prev": prev}
-    if frame is not None:
-        # Serialised once here, not once by each socket that sends it on.
-        message.update(kind=frame["kind"], table=frame["table"], text=json.dumps(frame))
-    send([group_name("table", table_id)], message)
-
-
-def send(groups: list[str], message: dict) -> None:
-    layer = get_channel_layer()
-    for group in groups:
-        try:
-            async_to_sync(layer.group_send)(group, message)
-        except Exception as error:
-            # The write is committed; sockets catch up from the database on their next news
-            # or reconnect, so a broken channel layer must not fail the user's action.
-            if layer_health.is_outage(error):
-                layer_health.lost(error)  # one warning per outage, not one per note
-            else:
-                logger.exception("Could not send live news to %s", group)
-        else:
-            layer_health.reached()

@@ -13,7 +13,7 @@ Writes lock rows so that this holds, in two sizes:
 Every socket follows the event's news and at most one table: a participant their seat, a
 host or facilitator the table they opened. Both kinds commit in id order, so every socket
 reads past its cursor without any lock, and no reader ever takes the café row outright.
-(The console's overview of all the tables is a snapshot, not a log: ``cafes/overview.py``.)
+(The console's overview of all the tables is a snapshot, not a log: ``cafes/live/overview.py``.)
 
 The doorbell's ``prev`` (``cafes/news.py``) is exact for a table's sockets for the same
 reason.

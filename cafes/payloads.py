@@ -11,13 +11,15 @@ def _when(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def _author(item: Note | ChatMessage, staff: str) -> str:
+    """Who wrote a note or chat message, as screens show it: the participant's pseudonym,
+    ``staff`` for a staff member, or nothing (imported words)."""
+    if item.participant_id:
+        return item.participant.pseudonym
+    return staff if item.author_user_id else ""
+
+
 def note_payload(note: Note) -> dict:
-    if note.participant_id:
-        author = note.participant.pseudonym
-    elif note.author_user_id:
-        author = "Table host"
-    else:
-        author = ""
     return {
         "id": note.pk,
         "table": note.table_id,
@@ -28,7 +30,7 @@ def note_payload(note: Note) -> dict:
         "status": note.status,
         "merged_into": note.merged_into_id,
         "participant": note.participant_id,
-        "author": author,
+        "author": _author(note, "Table host"),
         "role_code": note.role_code,
         "client_id": str(note.client_id),
         "created_at": _when(note.created_at),
@@ -43,17 +45,11 @@ def chat_payload(message: ChatMessage) -> dict:
         counts[reaction.reaction] = counts.get(reaction.reaction, 0) + 1
         who = f"p{reaction.participant_id}" if reaction.participant_id else f"u{reaction.user_id}"
         voters.setdefault(reaction.reaction, []).append(who)
-    if message.participant_id:
-        author = message.participant.pseudonym
-    elif message.author_user_id:
-        author = "Host team"
-    else:
-        author = ""
     return {
         "id": message.pk,
         "round": message.round.number if message.round_id else None,
         "text": message.text,
-        "author": author,
+        "author": _author(message, "Host team"),
         "participant": message.participant_id,
         "role_code": message.role_code,
         "pinned": message.pinned,

@@ -75,6 +75,14 @@ def viewer_for(*, event: Event, session, user) -> Viewer | None:
     return None
 
 
+def viewer_for_socket(*, slug: str, session, user) -> Viewer | None:
+    """Who opened a live socket to the event ``slug`` (``None``: no such event, or a stranger)."""
+    event = Event.objects.filter(slug=slug).first()
+    if event is None:
+        return None
+    return viewer_for(event=event, session=session, user=user)
+
+
 def viewer_for_key(*, key: str) -> Viewer | None:
     """The participant behind a post-event questionnaire link."""
     participant = (

@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from django.db import connection
 from django.db.models import Field, Model
 
-from cafes.models import Cafe, Presence, Round, Seat, SeatHosting, Table
+from cafes.models import Cafe, LiveUpdate, Presence, Round, Seat, SeatHosting, Table
 from events.models import Participant
 
 
@@ -50,6 +50,20 @@ def insert(
     table, pk = _name(model), quote(meta.pk.column)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({values}){conflict} RETURNING {pk}"  # noqa: S608
     return sql, fields
+
+
+@cache
+def newest_for_table() -> str:
+    """The newest update of a table, and of the event's own news, before a given id (params:
+    table id, id, event id, id): two index lookups (``LiveUpdate.Meta.indexes``). Plain SQL:
+    it runs for every note and heartbeat, and building it through the ORM cost more than
+    running it (docs/benchmarks.md)."""
+    log = _name(LiveUpdate)
+    return (
+        f"SELECT (SELECT id FROM {log} WHERE table_id = %s AND id < %s ORDER BY id DESC LIMIT 1),"  # noqa: S608
+        f" (SELECT id FROM {log} WHERE event_id = %s AND table_id IS NULL AND id < %s"
+        " ORDER BY id DESC LIMIT 1)"
+    )
 
 
 @cache

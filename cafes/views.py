@@ -83,7 +83,7 @@ def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
         for question, text, client_id in form.answered():
             try:
                 services.answer_question(
-                    participant=viewer.participant,
+                    viewer=viewer,
                     question_id=question.pk,
                     text=text,
                     client_id=client_id,

@@ -7,7 +7,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from events.models import Event
 from harvest.permissions import can_curate_harvest
 from harvest.selectors import harvest_version
-from harvest.services import harvest_group
+from ops.news import group_name
 
 
 @database_sync_to_async
@@ -25,7 +25,7 @@ class HarvestConsumer(AsyncJsonWebsocketConsumer):
         if event is None:
             await self.close(code=4403)
             return
-        self.group = harvest_group(event.id)
+        self.group = group_name("harvest", event.id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         version = await database_sync_to_async(harvest_version)(event=event)

@@ -9,20 +9,20 @@ from cafes.models import ClosingAnswer
 from cafes.permissions import Viewer, can_answer
 from cafes.services._common import _forbidden, _same_author_or_refuse, _save
 from cafes.services._locks import _hold_cafe
-from events.models import ClosingQuestion, Participant
+from events.models import ClosingQuestion
 
 
 @transaction.atomic
-def answer_question(
-    *, participant: Participant, question_id: int, text: str, client_id
-) -> ClosingAnswer:
+def answer_question(*, viewer: Viewer, question_id: int, text: str, client_id) -> ClosingAnswer:
     """A participant's own answer to a closing question; answering again replaces it.
 
     Works live or later from the post-event questionnaire, so it needs no running café.
     """
+    participant = viewer.participant
+    if participant is None:
+        raise _forbidden("Only participants answer the closing questions.")
     client_id = check_client_id(client_id)
     text = check_text(text, what="answer")
-    viewer = Viewer(event=participant.event, participant=participant)
     if participant.has_withdrawn or not can_answer(viewer):
         raise _forbidden("Only participants of this event can answer its questions.")
     _hold_cafe(participant.event)

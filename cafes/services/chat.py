@@ -112,7 +112,7 @@ def post_chat(*, viewer: Viewer, text: str, client_id) -> ChatMessage:
 
 @transaction.atomic
 def react_to_chat(
-    *, viewer: Viewer, message_id: int, reaction: str, on: bool = True
+    *, viewer: Viewer, client_id: str | None = None, message_id: int, reaction: str, on: bool = True
 ) -> ChatMessage:
     """Add (or take back) a reaction such as "agree" to a chat message."""
     reaction = check_reaction(reaction)
@@ -133,7 +133,12 @@ def react_to_chat(
 
 @transaction.atomic
 def moderate_chat(
-    *, viewer: Viewer, message_id: int, pinned: bool | None = None, hidden: bool | None = None
+    *,
+    viewer: Viewer,
+    client_id: str | None = None,
+    message_id: int,
+    pinned: bool | None = None,
+    hidden: bool | None = None,
 ) -> ChatMessage:
     """The facilitator pins a message to the top of everyone's chat, or hides one."""
     _require_run(viewer)

@@ -24,7 +24,9 @@ def _moderated_note(viewer: Viewer, note_id, hosting_table_id: int | None) -> No
 
 
 @transaction.atomic
-def tag_note(*, viewer: Viewer, note_id: int, tags: list[str]) -> Note:
+def tag_note(
+    *, viewer: Viewer, client_id: str | None = None, note_id: int, tags: list[str]
+) -> Note:
     """The host labels a note (e.g. "housing", "key point") to help the harvest."""
     tags = check_tags(tags)
     cafe = _lock_cafe(viewer.event)
@@ -36,7 +38,9 @@ def tag_note(*, viewer: Viewer, note_id: int, tags: list[str]) -> Note:
 
 
 @transaction.atomic
-def hide_note(*, viewer: Viewer, note_id: int, hidden: bool = True) -> Note:
+def hide_note(
+    *, viewer: Viewer, client_id: str | None = None, note_id: int, hidden: bool = True
+) -> Note:
     """The host hides a note (or shows it again); hidden notes stay out of the harvest."""
     cafe = _lock_cafe(viewer.event)
     note = _moderated_note(viewer, note_id, _hosting(viewer, cafe))
@@ -47,7 +51,9 @@ def hide_note(*, viewer: Viewer, note_id: int, hidden: bool = True) -> Note:
 
 
 @transaction.atomic
-def merge_notes(*, viewer: Viewer, note_id: int, into_id: int) -> Note:
+def merge_notes(
+    *, viewer: Viewer, client_id: str | None = None, note_id: int, into_id: int
+) -> Note:
     """The host folds a duplicate note into another note of the same table and round."""
     cafe = _lock_cafe(viewer.event)
     hosting = _hosting(viewer, cafe)
@@ -63,7 +69,9 @@ def merge_notes(*, viewer: Viewer, note_id: int, into_id: int) -> Note:
 
 
 @transaction.atomic
-def save_read_back(*, viewer: Viewer, table_id: int, text: str) -> ReadBack:
+def save_read_back(
+    *, viewer: Viewer, client_id: str | None = None, table_id: int, text: str
+) -> ReadBack:
     """The host's summary of the table's last round, shown to the newcomers of the next.
 
     Written by the table's staff host, a facilitator, or the participant who hosts the table

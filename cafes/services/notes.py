@@ -79,7 +79,14 @@ def _note_by_client_id(viewer: Viewer, client_id: uuid.UUID) -> Note | None:
 
 
 @transaction.atomic
-def edit_note(*, viewer: Viewer, note_id: int, text: str, kind: str | None = None) -> Note:
+def edit_note(
+    *,
+    viewer: Viewer,
+    client_id: str | None = None,
+    note_id: int,
+    text: str,
+    kind: str | None = None,
+) -> Note:
     """The author rewrites their own note while the round is open."""
     text = check_text(text, what="note")
     kind = check_kind(kind) if kind is not None else None
@@ -102,7 +109,7 @@ def edit_note(*, viewer: Viewer, note_id: int, text: str, kind: str | None = Non
 
 
 @transaction.atomic
-def withdraw_note(*, viewer: Viewer, note_id: int) -> Note:
+def withdraw_note(*, viewer: Viewer, client_id: str | None = None, note_id: int) -> Note:
     """The author takes their note back, at any time: it disappears from every screen and
     from the harvest."""
     note = _note_for(viewer, note_id)

@@ -108,7 +108,7 @@ def add_priority(
 
 
 @transaction.atomic
-def remove_priority(*, viewer: Viewer, priority_id: int) -> None:
+def remove_priority(*, viewer: Viewer, client_id: str | None = None, priority_id: int) -> None:
     """Take a priority off the table's board (its votes go with it): the person who put it
     forward, or the table's host (staff, or the participant hosting it) or a facilitator."""
     cafe = _lock_cafe(viewer.event)
@@ -123,7 +123,9 @@ def remove_priority(*, viewer: Viewer, priority_id: int) -> None:
 
 
 @transaction.atomic
-def vote(*, viewer: Viewer, priority_id: int, on: bool = True) -> Priority:
+def vote(
+    *, viewer: Viewer, client_id: str | None = None, priority_id: int, on: bool = True
+) -> Priority:
     """A participant's dot vote for one of their table's priorities (one dot each)."""
     cafe = _lock_cafe(viewer.event)
     round_ = _open_round(cafe)

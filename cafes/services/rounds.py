@@ -36,6 +36,7 @@ def _round_news(event: Event, round_: Round, phase: str, *, kind: str = "round")
 def open_round(
     *,
     viewer: Viewer,
+    client_id: str | None = None,
     number: int,
     minutes: int | None = None,
     strategy: str = SeatingStrategy.ROTATE,
@@ -71,7 +72,7 @@ def open_round(
 
 
 @transaction.atomic
-def extend_round(*, viewer: Viewer, minutes: int) -> Round:
+def extend_round(*, viewer: Viewer, client_id: str | None = None, minutes: int) -> Round:
     """Add minutes to the open round's countdown (from now, if it had already run out)."""
     _require_run(viewer)
     minutes = check_minutes(minutes)
@@ -85,7 +86,7 @@ def extend_round(*, viewer: Viewer, minutes: int) -> Round:
 
 
 @transaction.atomic
-def close_round(*, viewer: Viewer) -> Round:
+def close_round(*, viewer: Viewer, client_id: str | None = None) -> Round:
     """Close the open round; the café moves to its plenary, where everyone chats."""
     _require_run(viewer)
     cafe = _lock_cafe(viewer.event)
@@ -98,7 +99,7 @@ def close_round(*, viewer: Viewer) -> Round:
 
 
 @transaction.atomic
-def set_phase(*, viewer: Viewer, phase: str) -> Cafe:
+def set_phase(*, viewer: Viewer, client_id: str | None = None, phase: str) -> Cafe:
     """Move the whole café to the plenary, the closing questions or the end."""
     _require_run(viewer)
     allowed = {CafePhase.PLENARY, CafePhase.CLOSING, CafePhase.ENDED}
@@ -137,7 +138,7 @@ def end_cafe_on_close(*, event: Event, closed_by) -> None:
 
 
 @transaction.atomic
-def broadcast(*, viewer: Viewer, text: str) -> Cafe:
+def broadcast(*, viewer: Viewer, client_id: str | None = None, text: str) -> Cafe:
     """A message every table sees at once, e.g. "Two minutes left"."""
     _require_run(viewer)
     text = check_text(text, what="message", max_length=BROADCAST_MAX_LENGTH)

@@ -87,7 +87,13 @@ def _seat_round(event: Event, round_: Round, strategy: str) -> None:
 
 
 @transaction.atomic
-def seat_round(*, viewer: Viewer, number: int, strategy: str = SeatingStrategy.ROTATE) -> Round:
+def seat_round(
+    *,
+    viewer: Viewer,
+    client_id: str | None = None,
+    number: int,
+    strategy: str = SeatingStrategy.ROTATE,
+) -> Round:
     """Seat a round before it opens (the facilitator may then move people by hand)."""
     _require_run(viewer)
     number = check_id(number, what="round number")
@@ -122,7 +128,7 @@ def seat_newcomers(*, event: Event, participants: Sequence[Participant]) -> dict
 
     Late arrivals come in bursts (a room of 2,000 connecting at once): one lock of the café
     for a burst, and one count of the tables, instead of one of each per person while every
-    note of the event waited (``cafes/arrivals.py`` gathers them)."""
+    note of the event waited (``cafes/live/arrivals.py`` gathers them)."""
     current = Cafe.objects.filter(event=event).values("current_round_id")
     where = dict(
         Seat.objects.filter(round_id__in=current, participant__in=participants).values_list(
@@ -184,7 +190,9 @@ def _seat_arrivals(event: Event, arrivals: list[Participant]) -> dict[int, int]:
 
 
 @transaction.atomic
-def move_participant(*, viewer: Viewer, participant_id: int, table_id: int) -> Seat:
+def move_participant(
+    *, viewer: Viewer, client_id: str | None = None, participant_id: int, table_id: int
+) -> Seat:
     """Move someone to another table in the current round (the facilitator's hand)."""
     _require_run(viewer)
     cafe = _lock_cafe(viewer.event)
@@ -207,7 +215,7 @@ def move_participant(*, viewer: Viewer, participant_id: int, table_id: int) -> S
 
 
 @transaction.atomic
-def choose_table(*, viewer: Viewer, table_id: int) -> Seat:
+def choose_table(*, viewer: Viewer, client_id: str | None = None, table_id: int) -> Seat:
     """The law of two feet: at a Connect or Create event a participant goes to another
     table whenever they like; the people at both tables see them leave and arrive."""
     if viewer.participant is None:

@@ -92,7 +92,9 @@ def start_cafe(*, viewer: Viewer, ask_if_off_day: bool = False) -> Cafe:
     return cafe
 
 
-def start_cafe_on_request(*, viewer: Viewer, confirm_date: object = False) -> Cafe:
+def start_cafe_on_request(
+    *, viewer: Viewer, client_id: str | None = None, confirm_date: object = False
+) -> Cafe:
     """The console's "Start the café": on a day that is not the event's own, it asks first
     (issue 17); the facilitator's confirmation comes back as ``confirm_date``."""
     return start_cafe(viewer=viewer, ask_if_off_day=confirm_date is not True)

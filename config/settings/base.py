@@ -255,7 +255,7 @@ CONTENT_SECURITY_POLICY = (
 # cleared (the reference client pings every 25 s). Tests shorten it.
 CAFES_HEARTBEAT_TIMEOUT = env.float("CAFES_HEARTBEAT_TIMEOUT", default=45)
 # The consoles' overview of every table is read and sent at most once per this many seconds
-# (cafes/overview.py), whatever the number of tables and consoles.
+# (cafes/live/overview.py), whatever the number of tables and consoles.
 CAFES_OVERVIEW_SECONDS = env.float("CAFES_OVERVIEW_SECONDS", default=1.0)
 
 # How draft themes are found (docs/harvest.md): "minilm" (sentence embeddings of the model

@@ -7,7 +7,7 @@ the other harvesters' pages to refresh. ``themes``: theming and curating themes;
 ``redactions``: what a harvester redacts by hand, and markers undone (kept words).
 """
 
-from harvest.services.history import harvest_group, snapshot, undo_last_change
+from harvest.services.history import snapshot, undo_last_change
 from harvest.services.redactions import keep_words, redact_again, redact_phrase
 from harvest.services.themes import (
     MAX_QUOTES,
@@ -27,7 +27,6 @@ from harvest.services.themes import (
 __all__ = [
     "MAX_QUOTES",
     "build_themes",
-    "harvest_group",
     "has_curated_themes",
     "keep_words",
     "mark_theme",

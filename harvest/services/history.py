@@ -3,13 +3,9 @@ event's ``EventHarvest`` row (so two harvesters' changes are applied one after t
 snapshots the harvest before and after, records a ``CurationChange`` for undo, bumps the
 version and, once committed, tells the other harvesters' pages to refresh."""
 
-import asyncio
-import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -27,9 +23,9 @@ from harvest.models import (
     Theme,
     ThemeNote,
 )
+from ops.news import group_name, send_event_on_commit
 
 T = TypeVar("T")
-logger = logging.getLogger(__name__)
 THEME_FIELDS = [
     "id",
     "round_id",
@@ -46,11 +42,6 @@ THEME_FIELDS = [
 MEMBER_FIELDS = ["id", "theme_id", "note_id", "message_id", "is_quote", "is_duplicate", "position"]
 REDACTION_FIELDS = ["id", "note_id", "message_id", "phrase", "created_by_id"]
 KEPT_FIELDS = ["id", "text", "kept_by_id", "kept_at"]
-
-
-def harvest_group(event_id: int) -> str:
-    """The channel-layer group of an event's curation workspace."""
-    return f"harvest-{event_id}"
 
 
 def snapshot(*, event: Event) -> dict:
@@ -119,28 +110,15 @@ def _lock(event: Event) -> EventHarvest:
     return EventHarvest.objects.select_for_update().get(event=event)
 
 
-def _broadcast(event: Event, version: int, description: str, user) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass  # the usual case: a sync service in a thread of its own
-    else:
-        # Called from a thread that runs an event loop (a script or test driving a
-        # browser): pages still catch up when they next refresh, or by polling.
-        logger.warning("Harvest change %s of event %s not broadcast: event loop", version, event.id)
-        return
-    async_to_sync(layer.group_send)(
-        harvest_group(event.id),
-        {
-            "type": "harvest.changed",
-            "version": version,
-            "description": description,
-            "by": user.get_username() if user else "",
-        },
-    )
+def _announce(event: Event, version: int, description: str, user) -> None:
+    """Tell the event's other harvesters' pages, once the change commits, to fetch the board."""
+    message = {
+        "type": "harvest.changed",
+        "version": version,
+        "description": description,
+        "by": user.get_username() if user else "",
+    }
+    send_event_on_commit(group_name("harvest", event.id), message)
 
 
 def curate(
@@ -166,8 +144,7 @@ def curate(
             after=snapshot(event=event),
             version=state.version,
         )
-        version = state.version
-        transaction.on_commit(lambda: _broadcast(event, version, description, user))
+        _announce(event, state.version, description, user)
     return result
 
 
@@ -197,5 +174,5 @@ def undo_last_change(*, event: Event, user: AbstractBaseUser | None) -> Curation
         last.undone_at = timezone.now()
         last.save(update_fields=["undone_at"])
         version, description = state.version, f"Undid: {last.description}"
-        transaction.on_commit(lambda: _broadcast(event, version, description, user))
+        _announce(event, version, description, user)
     return last

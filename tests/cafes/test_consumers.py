@@ -249,7 +249,7 @@ async def test_a_lost_doorbell_reaches_the_table_on_its_next_ping(room, monkeypa
     author, mate = room.at(0)[:2]
     theirs = await join(room, mate)
     # The channel layer loses the note's doorbell (as channels-redis does past its capacity).
-    monkeypatch.setattr("cafes.news.send", lambda groups, message: None)
+    monkeypatch.setattr("cafes.news.send_event_on_commit", lambda group, message: None)
     stored = await database_sync_to_async(
         lambda: services.post_note(
             viewer=participant_viewer(author), text="Nobody rang", kind="story", client_id=cid()
@@ -440,7 +440,7 @@ async def test_a_host_switching_tables_gets_a_fresh_state_and_only_the_new_table
 
 
 async def test_consoles_share_one_overview_read_a_second_whatever_the_notes(room, settings):
-    from cafes import overview
+    from cafes.live import overview
 
     settings.CAFES_OVERVIEW_SECONDS = 0.5
     consoles = []

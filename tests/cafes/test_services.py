@@ -510,10 +510,16 @@ def test_priorities_only_in_the_last_round(live_cafe, people):
 def test_closing_answers_one_each_and_editable(live_cafe, people):
     question = live_cafe.closing_questions.first()
     first = services.answer_question(
-        participant=people[0], question_id=question.pk, text="Listen", client_id=cid()
+        viewer=participant_viewer(people[0]),
+        question_id=question.pk,
+        text="Listen",
+        client_id=cid(),
     )
     second = services.answer_question(
-        participant=people[0], question_id=question.pk, text="Listen more", client_id=cid()
+        viewer=participant_viewer(people[0]),
+        question_id=question.pk,
+        text="Listen more",
+        client_id=cid(),
     )
     assert first.pk == second.pk
     assert [a.text for a in selectors.answers_for_event(event=live_cafe)] == ["Listen more"]
@@ -525,7 +531,7 @@ def test_withdrawn_people_are_left_out_of_everything_harvested(live_cafe, facili
     services.post_note(viewer=viewer, text="My story", kind="story", client_id=cid())
     services.post_chat(viewer=viewer, text="My chat", client_id=cid())
     services.answer_question(
-        participant=person,
+        viewer=viewer,
         question_id=live_cafe.closing_questions.first().pk,
         text="Mine",
         client_id=cid(),

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from cafes.checks import check_text
-from cafes.frames import WRITES
+from cafes.live.frames import WRITES
 from cafes.models import ChatMessage, Note, Priority
 from config.asgi import application
 from events.identity import remember_participant

@@ -3,10 +3,11 @@ two lines per outage instead of a traceback per socket, note and second.
 
 Nothing is lost while the layer is down: every write is stored with its ``LiveUpdate``, and
 each socket's heartbeat rejoins its groups and catches up from the database once the layer
-is back (``cafes/consumers.py``). So an outage is logged as one warning when the first
-operation fails, and one line when every socket open during it has resynced (or after
-``REPORT_WITHIN`` seconds, whichever comes first), saying how long it lasted, how many
-operations failed and how many sockets resynced.
+is back (``cafes/live/``). So an outage is logged as one warning when the first operation
+fails (news is sent through ``ops/news.py``, which reports here), and one line when every
+socket open during it has resynced (or after ``REPORT_WITHIN`` seconds, whichever comes
+first), saying how long it lasted, how many operations failed and how many sockets
+resynced.
 
 channels-redis's own receive loop logs a traceback every second while Redis is away; those
 records (connection errors only) are counted here instead (``QuietReceiveLoop``). Anything

@@ -1,40 +1,46 @@
-"""The frames a café socket accepts that change something, each with the service it calls and
-the fields it takes (``docs/protocol.md``), the per-connection rate limit, and how a socket
-runs database work. Kept apart from the consumer, which only moves frames and news."""
+"""The frames a café socket accepts: how a frame is read (size, JSON, a ``type``), the
+per-connection rate limit, and the frames that change something, each with the service it
+calls, the fields it takes and what the socket does after it (``docs/protocol.md``)."""
 
-import inspect
+import json
 import time
 from dataclasses import dataclass, field
 
-from channels.db import database_sync_to_async
-
 from cafes import services
+from cafes.errors import CafeError
 
-_in_db_thread: dict = {}
+MAX_FRAME_BYTES = 8 * 1024
 
 
-def in_db_thread(func):
-    """Run ``func`` (database work) in the event loop's thread pool, each call with its own
-    pooled connection, instead of Channels' default single thread per process: with one
-    thread every socket's database work queued behind every other's, and that thread was
-    the limit of the whole server (docs/benchmarks.md). Each call is one unit of work (a
-    service's transaction, or a read), so nothing depends on sharing a thread. The wrapper
-    of a module function is made once (building one for every call showed in profiles)."""
-    wrapper = _in_db_thread.get(func)
-    if wrapper is None:
-        wrapper = database_sync_to_async(func, thread_sensitive=False)
-        if inspect.isfunction(func):  # not a bound method: one per socket and call
-            _in_db_thread[func] = wrapper
-    return wrapper
+def read_frame(text_data: str | None, bytes_data: bytes | None, bucket: "TokenBucket") -> dict:
+    """The frame a client sent, as a dict with a ``type``; a ``CafeError`` if it is binary,
+    too large, one too many for the rate limit, not JSON or not an object with a type."""
+    if bytes_data is not None:
+        raise CafeError("malformed", "Frames must be JSON text, not binary.")
+    if len(text_data.encode()) > MAX_FRAME_BYTES:
+        raise CafeError("too_large", f"Frames can be at most {MAX_FRAME_BYTES} bytes.")
+    if not bucket.take():
+        raise CafeError("rate_limited", "Too many messages at once; please slow down.")
+    try:
+        frame = json.loads(text_data)
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…]]]]" nested past the limit
+        raise CafeError("malformed", "That frame is not valid JSON.") from None
+    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        raise CafeError("malformed", 'Every frame is a JSON object with a "type".')
+    return frame
 
 
 @dataclass(frozen=True)
 class Write:
-    """A frame type that changes something: the service it calls and the fields it takes."""
+    """A frame type that changes something: the service it calls, the fields it takes, and
+    whether the socket sends a fresh ``state`` after acknowledging it (``resync_after``:
+    the viewer's own table changed, and they may not hear the news of a table they were
+    not at yet)."""
 
     service: object
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
+    resync_after: bool = False
 
 
 WRITES: dict[str, Write] = {
@@ -46,7 +52,7 @@ WRITES: dict[str, Write] = {
     "cafe.phase": Write(services.set_phase, ("phase",)),
     "broadcast": Write(services.broadcast, ("text",)),
     "seat.move": Write(services.move_participant, ("participant_id", "table_id")),
-    "seat.choose": Write(services.choose_table, ("table_id",)),
+    "seat.choose": Write(services.choose_table, ("table_id",), resync_after=True),
     "note.post": Write(services.post_note, ("text", "kind"), ("table_id",)),
     "note.edit": Write(services.edit_note, ("note_id", "text"), ("kind",)),
     "note.withdraw": Write(services.withdraw_note, ("note_id",)),
@@ -62,8 +68,6 @@ WRITES: dict[str, Write] = {
     "vote": Write(services.vote, ("priority_id",), ("on",)),
     "answer": Write(services.answer_question, ("question_id", "text"), ()),
 }
-# Writes whose service stores the client_id (and so returns the stored row on a retry).
-STORES_CLIENT_ID = {"note.post", "chat.post", "priority.add", "answer"}
 
 
 @dataclass
@@ -92,8 +96,4 @@ def call(write: Write, viewer, frame: dict):
     """Call the write's service with the frame's fields (a thread's database work)."""
     kwargs = {name: frame[name] for name in write.required}
     kwargs.update({name: frame[name] for name in write.optional if name in frame})
-    if write.service is services.answer_question:
-        return write.service(participant=viewer.participant, client_id=frame["client_id"], **kwargs)
-    if frame["type"] in STORES_CLIENT_ID:
-        kwargs["client_id"] = frame["client_id"]
-    return write.service(viewer=viewer, **kwargs)
+    return write.service(viewer=viewer, client_id=frame["client_id"], **kwargs)

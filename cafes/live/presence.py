@@ -6,7 +6,8 @@ messages per connection, and four near-identical frames to each of the table's s
 Instead each server process gathers, per event, the tables whose people changed for
 ``GATHER`` seconds, reads them together (``selectors.presence_frames``: the same four
 queries for one table or fifty), sends each table's sockets one ``presence`` frame, and
-tells the event's consoles which tables changed (``cafes/overview.py``).
+tells the event's consoles which tables changed (``cafes/live/overview.py``), both the one
+way news is sent (``ops/news.py``).
 
 Presence is not logged and never replayed: a ``state`` carries it, so nothing here has to
 be exactly once; a lost frame is mended by the next arrival or the next ``state``.
@@ -16,13 +17,12 @@ import asyncio
 import logging
 import weakref
 
-from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.db import DatabaseError
 
-from cafes import layer_health, selectors
-from cafes.groups import group_name
+from cafes import selectors
+from cafes.live.db import in_db_thread
 from events.models import Event
+from ops.news import group_name, send_event
 
 logger = logging.getLogger(__name__)
 
@@ -61,21 +61,15 @@ class PresenceBoard:
                 await self._tell(tables)
             except DatabaseError:
                 logger.warning("Database unavailable for presence at %d tables", len(tables))
-            except Exception as error:
-                if not layer_health.is_outage(error):
-                    logger.exception("Could not send presence")
-                else:
-                    layer_health.lost(error)
+            except Exception:
+                logger.exception("Could not send presence")
 
     async def _tell(self, tables: list[int]) -> None:
-        frames = await database_sync_to_async(selectors.presence_frames, thread_sensitive=False)(
-            event=self.event, table_ids=tables
-        )
-        layer = get_channel_layer()
+        frames = await in_db_thread(selectors.presence_frames)(event=self.event, table_ids=tables)
         for frame in frames:
-            await layer.group_send(
-                group_name("table", frame["table"]), {"type": "live.presence", "frame": frame}
-            )
-        await layer.group_send(
+            message = {"type": "live.presence", "frame": frame}
+            if not await send_event(group_name("table", frame["table"]), message):
+                return  # the layer is away (logged once): the next arrival or state mends it
+        await send_event(
             group_name("staff", self.event.pk), {"type": "live.tables", "tables": tables}
         )

@@ -5,7 +5,7 @@ A facilitator console or review screen shows every table's people, note counts, 
 note and priorities, not the notes themselves (a screen that opens a table follows that
 table like a seat: ``docs/protocol.md``). While a process holds a console of the event, its
 feed looks once every ``CAFES_OVERVIEW_SECONDS`` (1 s) at the newest update id of the event
-(one query); if anything was written, or someone arrived or left (``cafes/presence.py``
+(one query); if anything was written, or someone arrived or left (``cafes/live/presence.py``
 rings the event's ``staff`` group), it reads every table's summary
 (``selectors.console_overview``: the same few queries for 1 table or 250) and hands the
 tables whose summary changed, serialised once, to every console of the event in the
@@ -23,11 +23,11 @@ import logging
 import weakref
 from collections.abc import Callable
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import DatabaseError
 
 from cafes import selectors
+from cafes.live.db import in_db_thread
 from events.models import Event
 
 logger = logging.getLogger(__name__)
@@ -102,15 +102,11 @@ class OverviewFeed:
                 self.changed_since = True
 
     async def _look(self) -> None:
-        newest = await database_sync_to_async(selectors.newest_update_id, thread_sensitive=False)(
-            event=self.event
-        )
+        newest = await in_db_thread(selectors.newest_update_id)(event=self.event)
         if newest == self.upto and not self.changed_since:
             return
         self.changed_since = False
-        frame = await database_sync_to_async(selectors.console_overview, thread_sensitive=False)(
-            event=self.event
-        )
+        frame = await in_db_thread(selectors.console_overview)(event=self.event)
         self.reads += 1
         self.upto = frame["upto"]
         tables = []

@@ -6,7 +6,7 @@ import logging
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from cafes import layer_health
+from ops import layer_health
 
 
 class Socket:
@@ -23,11 +23,11 @@ def fresh_state(monkeypatch):
 
 
 def lines(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "cafes.layer_health"]
+    return [r.getMessage() for r in caplog.records if r.name == "ops.layer_health"]
 
 
 def test_an_outage_is_one_warning_and_one_line_when_every_socket_has_caught_up(caplog):
-    caplog.set_level(logging.WARNING, logger="cafes.layer_health")
+    caplog.set_level(logging.WARNING, logger="ops.layer_health")
     first, second = Socket(), Socket()
     for socket in (first, second):
         layer_health.opened(socket)
@@ -49,7 +49,7 @@ def test_an_outage_is_one_warning_and_one_line_when_every_socket_has_caught_up(c
 
 
 def test_a_socket_that_closes_during_the_outage_is_not_waited_for(caplog):
-    caplog.set_level(logging.WARNING, logger="cafes.layer_health")
+    caplog.set_level(logging.WARNING, logger="ops.layer_health")
     staying, leaving = Socket(), Socket()
     layer_health.opened(staying)
     layer_health.opened(leaving)

@@ -10,9 +10,8 @@ of once per person, while every note of the event waited behind each.
 import asyncio
 import weakref
 
-from channels.db import database_sync_to_async
-
 from cafes import services
+from cafes.live.db import in_db_thread
 from events.models import Event, Participant
 
 GATHER = 0.05
@@ -52,9 +51,9 @@ class ArrivalDesk:
             batch, self.waiting = self.waiting, []
             people = list({participant.pk: participant for participant, _ in batch}.values())
             try:
-                where = await database_sync_to_async(
-                    services.seat_newcomers, thread_sensitive=False
-                )(event=self.event, participants=people)
+                where = await in_db_thread(services.seat_newcomers)(
+                    event=self.event, participants=people
+                )
             except Exception as error:  # each socket's connect fails as it would alone
                 for _, future in batch:
                     if not future.done():
