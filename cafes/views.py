@@ -1,6 +1,9 @@
 """Pages of the live café: a participant's (or host's) table, the facilitator console, and
 the post-event questionnaire. Live content arrives over the socket; these only set the page."""
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -12,9 +15,30 @@ from cafes import selectors, services
 from cafes.errors import CafeError, CsvImportError
 from cafes.forms import NotesUploadForm, QuestionnaireForm
 from cafes.models import ClosingAnswer
-from cafes.permissions import can_run, can_watch
+from cafes.permissions import Viewer, can_run, can_watch
 from events.models import ClosingQuestion, Event
 from events.selectors import what_closing_does
+
+
+def _staff_page(allowed: Callable[[Viewer], bool], refusal: str):
+    """A page for the event's staff (``/events/<slug>/…``): strangers sign in first, and a
+    signed-in person ``allowed`` refuses is told ``refusal``. The view gets the event and
+    the viewer instead of the slug."""
+
+    def decorate(view):
+        @wraps(view)
+        def page(request: HttpRequest, slug: str) -> HttpResponse:
+            event = get_object_or_404(Event, slug=slug)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            viewer = selectors.viewer_for(event=event, session=None, user=request.user)
+            if viewer is None or not allowed(viewer):
+                raise PermissionDenied(refusal)
+            return view(request, event, viewer)
+
+        return page
+
+    return decorate
 
 
 def _live_url(event: Event) -> str:
@@ -48,13 +72,8 @@ def table_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def console_page(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_object_or_404(Event, slug=slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    viewer = selectors.viewer_for(event=event, session=None, user=request.user)
-    if viewer is None or not can_watch(viewer):
-        raise PermissionDenied("Only the event's staff can see the console.")
+@_staff_page(can_watch, "Only the event's staff can see the console.")
+def console_page(request: HttpRequest, event: Event, viewer: Viewer) -> HttpResponse:
     return render(
         request,
         "cafes/console.html",
@@ -102,15 +121,10 @@ def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
-def import_page(request: HttpRequest, slug: str) -> HttpResponse:
+@_staff_page(can_run, "Only the event's facilitators can import notes.")
+def import_page(request: HttpRequest, event: Event, viewer: Viewer) -> HttpResponse:
     """The facilitator brings in the words of an event run on paper or on another board:
     every row or none, with the mistakes listed by line."""
-    event = get_object_or_404(Event, slug=slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    viewer = selectors.viewer_for(event=event, session=None, user=request.user)
-    if viewer is None or not can_run(viewer):
-        raise PermissionDenied("Only the event's facilitators can import notes.")
     form = NotesUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     more = 0
