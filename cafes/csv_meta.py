@@ -25,12 +25,10 @@ from events import services as event_services
 from events.errors import EventsError
 from events.models import (
     ROLE_CODE_PATTERN,
-    AgendaSegment,
     Event,
     ParticipantStatus,
-    SegmentKind,
 )
-from events.selectors import local_time, participants_by_role
+from events.selectors import local_time, participants_by_role, round_prompts
 
 META = "meta"
 DATE, START, END, TIMEZONE = "date", "start", "end", "timezone"
@@ -282,7 +280,7 @@ def _fact_errors(meta: EventMeta, event: Event) -> list[str]:
 def _prompt_errors(meta: EventMeta, event: Event) -> list[str]:
     """A round that has a prompt, or an agenda that plans one, keeps it."""
     rounds = dict(event.rounds.values_list("number", "prompt"))
-    agenda = AgendaSegment.objects.filter(event=event, kind=SegmentKind.CAFE_ROUND)
+    agenda = round_prompts(event)
     planned = {n: s.prompt or s.title for n, s in enumerate(agenda, start=1)}
     errors = []
     for number, fact in meta.prompts.items():

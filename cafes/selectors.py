@@ -49,9 +49,9 @@ from cafes.permissions import (
     chooses_own_table,
 )
 from events.identity import participant_for
-from events.models import ClosingQuestion, Event, Participant, ParticipantStatus
+from events.models import Event, Participant, ParticipantStatus
 from events.permissions import staff_roles
-from events.selectors import round_prompts
+from events.selectors import active_participants, closing_questions, event_by_slug, round_prompts
 
 # A connection whose last heartbeat is older than this no longer counts as present (the
 # heartbeat watchdog clears a silent socket's presence sooner; this catches a crashed server).
@@ -77,7 +77,7 @@ def viewer_for(*, event: Event, session, user) -> Viewer | None:
 
 def viewer_for_socket(*, slug: str, session, user) -> Viewer | None:
     """Who opened a live socket to the event ``slug`` (``None``: no such event, or a stranger)."""
-    event = Event.objects.filter(slug=slug).first()
+    event = event_by_slug(slug)
     if event is None:
         return None
     return viewer_for(event=event, session=session, user=user)
@@ -335,7 +335,7 @@ def _me(viewer: Viewer, table: Table | None, hosting_table_id: int | None) -> di
 
 
 def _questions(viewer: Viewer) -> list[dict]:
-    questions = list(ClosingQuestion.objects.filter(event=viewer.event))
+    questions = list(closing_questions(viewer.event))
     answers = {}
     if questions and viewer.participant is not None:
         answers = dict(
@@ -499,7 +499,7 @@ def _state(
         state["planned_minutes"] = planned_minutes(event=event, rounds=rounds)
         state["participants"] = [
             {"id": p.pk, "name": p.pseudonym, "role_code": p.role_code}
-            for p in Participant.objects.filter(event=event, status=ParticipantStatus.JOINED)
+            for p in active_participants(event)
         ]
     return state
 

@@ -16,8 +16,8 @@ from cafes.errors import CafeError, CsvImportError
 from cafes.forms import NotesUploadForm, QuestionnaireForm
 from cafes.models import ClosingAnswer
 from cafes.permissions import Viewer, can_run, can_watch
-from events.models import ClosingQuestion, Event
-from events.selectors import what_closing_does
+from events.models import Event
+from events.selectors import closing_questions, what_closing_does
 
 
 def _staff_page(allowed: Callable[[Viewer], bool], refusal: str):
@@ -91,7 +91,7 @@ def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
     viewer = selectors.viewer_for_key(key=key)
     if viewer is None:
         return render(request, "cafes/questionnaire_gone.html", status=404)
-    questions = ClosingQuestion.objects.filter(event=viewer.event)
+    questions = closing_questions(viewer.event)
     answers = dict(
         ClosingAnswer.objects.filter(participant=viewer.participant).values_list(
             "question_id", "text"

@@ -10,11 +10,13 @@ from django.utils import timezone
 from events import permissions
 from events.models import (
     AgendaSegment,
+    ClosingQuestion,
     Event,
     EventStatus,
     Membership,
     Participant,
     ParticipantStatus,
+    SegmentKind,
     Series,
     Stage,
 )
@@ -65,7 +67,22 @@ def agenda_minutes(event: Event) -> int:
 
 def round_prompts(event: Event) -> QuerySet[AgendaSegment]:
     """The café rounds in order; their position among rounds is the round number."""
-    return event.segments.filter(kind="cafe_round").order_by("position", "id")
+    return event.segments.filter(kind=SegmentKind.CAFE_ROUND).order_by("position", "id")
+
+
+def open_space_segments(event: Event) -> QuerySet[AgendaSegment]:
+    """The agenda's Open Space segments, in order (an Open Space runs them as one round)."""
+    return event.segments.filter(kind=SegmentKind.OPEN_SPACE).order_by("position", "id")
+
+
+def closing_questions(event: Event) -> QuerySet[ClosingQuestion]:
+    """The event's closing questions, in the order the facilitator set."""
+    return ClosingQuestion.objects.filter(event=event).order_by("position", "id")
+
+
+def event_by_slug(slug: str) -> Event | None:
+    """The event at ``/events/<slug>/``, or ``None``."""
+    return Event.objects.filter(slug=slug).first()
 
 
 def with_counts(events: QuerySet[Event]) -> QuerySet[Event]:

@@ -5,6 +5,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from events.models import Event
+from events.selectors import event_by_slug
 from harvest.permissions import can_curate_harvest
 from harvest.selectors import harvest_version
 from ops.news import group_name
@@ -12,7 +13,7 @@ from ops.news import group_name
 
 @database_sync_to_async
 def _event_if_allowed(user, slug: str) -> Event | None:
-    event = Event.objects.filter(slug=slug).first()
+    event = event_by_slug(slug)
     return event if event and can_curate_harvest(user, event) else None
 
 

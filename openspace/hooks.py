@@ -3,7 +3,8 @@
 Open Space runs as one long round, people choosing their table: its prompt and length.
 """
 
-from events.models import AgendaSegment, Event, SegmentKind
+from events.models import Event
+from events.selectors import open_space_segments
 
 OPEN_SPACE_PROMPTS = {
     "connect": "Talk about what matters to you here, and move whenever you like.",
@@ -15,7 +16,7 @@ OPEN_SPACE_MINUTES = 90
 def open_space_round(event: Event) -> tuple[str, int]:
     """Open Space runs as one long round: its prompt and length come from the agenda's Open
     Space segments (their minutes added up), or sensible defaults."""
-    segments = list(AgendaSegment.objects.filter(event=event, kind=SegmentKind.OPEN_SPACE))
+    segments = list(open_space_segments(event))
     prompt = next((s.prompt for s in segments if s.prompt), "") or OPEN_SPACE_PROMPTS.get(
         event.stage, OPEN_SPACE_PROMPTS["connect"]
     )

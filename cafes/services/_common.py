@@ -8,7 +8,8 @@ from cafes.checks import check_found
 from cafes.errors import CafeError
 from cafes.models import Cafe, Round, RoundStatus, Seat, Table
 from cafes.permissions import Viewer, can_run, can_write_at
-from events.models import Event, Participant, ParticipantStatus
+from events.models import Event
+from events.selectors import active_participants
 
 
 def _forbidden(message: str = "You cannot do that here.") -> CafeError:
@@ -97,9 +98,7 @@ def _same_author_or_refuse(viewer: Viewer, existing, *, is_author=_is_author):
 
 
 def _joined(event: Event):
-    return Participant.objects.filter(event=event, status=ParticipantStatus.JOINED).order_by(
-        "created_at", "pk"
-    )
+    return active_participants(event).order_by("created_at", "pk")
 
 
 def _hosting(viewer: Viewer, cafe: Cafe) -> int | None:

@@ -9,7 +9,7 @@ from cafes.models import ClosingAnswer
 from cafes.permissions import Viewer, can_answer
 from cafes.services._common import _forbidden, _same_author_or_refuse, _save
 from cafes.services._locks import _hold_cafe
-from events.models import ClosingQuestion
+from events.selectors import closing_questions
 
 
 @transaction.atomic
@@ -27,7 +27,7 @@ def answer_question(*, viewer: Viewer, question_id: int, text: str, client_id) -
         raise _forbidden("Only participants of this event can answer its questions.")
     _hold_cafe(participant.event)
     question = check_found(
-        ClosingQuestion.objects.filter(event=participant.event),
+        closing_questions(participant.event),
         question_id,
         what="question",
         missing=CafeError("not_found", "That question is not one of this event's questions."),

@@ -11,7 +11,8 @@ from cafes.permissions import Viewer, chooses_own_table
 from cafes.services._common import _joined, _require_run
 from cafes.services._locks import _lock_event_row
 from events import services as event_services
-from events.models import AgendaSegment, Event, EventStatus, Membership, SegmentKind, StaffRole
+from events.models import Event, EventStatus, Membership, StaffRole
+from events.selectors import round_prompts
 
 DEFAULT_ROUNDS = [
     ("What has helped or hindered your experience?", 30),
@@ -42,7 +43,7 @@ def ensure_rounds(*, event: Event) -> list[Round]:
     if own_table_round is not None:
         plan = [own_table_round]
     else:
-        segments = AgendaSegment.objects.filter(event=event, kind=SegmentKind.CAFE_ROUND)
+        segments = round_prompts(event)
         plan = [(s.prompt or s.title, s.planned_minutes) for s in segments] or DEFAULT_ROUNDS
     for number, (prompt, minutes) in enumerate(plan, start=1):
         if number not in existing:

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cafes.csv_io import export_csv
-from events.models import Event
+from events.selectors import event_by_slug
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
 
     def handle(self, *args, event: str, output: Path | None, **options) -> None:
-        target = Event.objects.filter(slug=event).first()
+        target = event_by_slug(event)
         if target is None:
             raise CommandError(f"There is no event with the slug {event!r}.")
         text = export_csv(event=target)

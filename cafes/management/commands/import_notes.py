@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cafes import services
 from cafes.errors import CsvImportError
-from events.models import Event
+from events.selectors import event_by_slug
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError("--create-event needs --slug too.")
         target = None
         if event:
-            target = Event.objects.filter(slug=event).first()
+            target = event_by_slug(event)
             if target is None:
                 raise CommandError(f"There is no event with the slug {event!r}.")
         try:
