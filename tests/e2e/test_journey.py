@@ -15,6 +15,7 @@ Screenshots: docs/screenshots/journey-*.png.
 
 import io
 import re
+from datetime import timedelta
 
 import docx
 import pytest
@@ -135,9 +136,12 @@ def test_a_facilitators_whole_day(day, new_context, tmp_path):
     series_url = staff.url
 
     staff.get_by_role("link", name="Add Explore: Birth parents and families").click()
-    today = timezone.localdate().isoformat()
-    staff.get_by_label("Starts").fill(f"{today}T00:05")
-    staff.get_by_label("Ends").fill(f"{today}T23:55")
+    # Under way on its own clock whatever the hour the test runs (a fixed 00:05-23:55 had
+    # ended by 23:56, and the staff home rightly offered no console for it).
+    now = timezone.localtime()
+    starts, ends = now - timedelta(minutes=10), now + timedelta(hours=4)
+    staff.get_by_label("Starts").fill(f"{starts:%Y-%m-%dT%H:%M}")
+    staff.get_by_label("Ends").fill(f"{ends:%Y-%m-%dT%H:%M}")
     staff.get_by_label("People per table").fill("2")
     staff.get_by_role("button", name="Create event").click()
     staff.get_by_text("created as a draft").wait_for()
