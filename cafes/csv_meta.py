@@ -39,8 +39,6 @@ DEFAULT_TIMEZONE = "Europe/London"
 DEFAULT_START = time(10, 0)
 DEFAULT_LENGTH = timedelta(hours=3)
 MAX_PEOPLE = 100_000
-IMPORT_SERIES_SLUG = "imported-events"
-IMPORT_SERIES_TITLE = "Imported events"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WORDY_DATES = ("%d %B %Y", "%d %b %Y")  # 14 March 2024, 14 Mar 2024
 CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")

@@ -85,6 +85,10 @@ def event_by_slug(slug: str) -> Event | None:
     return Event.objects.filter(slug=slug).first()
 
 
+def series_by_slug(slug: str) -> Series | None:
+    return Series.objects.filter(slug=slug).first()
+
+
 def with_counts(events: QuerySet[Event]) -> QuerySet[Event]:
     return events.select_related("series", "stakeholder_group").annotate(
         # distinct: the join with invitations would otherwise count each participant again

@@ -9,6 +9,7 @@ import into a new event creates it (and its series and stakeholder group) throug
 import uuid
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,8 +17,6 @@ from cafes import csv_meta
 from cafes.csv_io import ANSWER, COMMENT, PRIORITY, TABLE_NUMBER, ImportResult, read_file
 from cafes.csv_meta import (
     GROUP,
-    IMPORT_SERIES_SLUG,
-    IMPORT_SERIES_TITLE,
     SERIES,
     EventMeta,
     placeholder_prompt,
@@ -34,18 +33,31 @@ from events.models import (
     RoleCode,
     SegmentKind,
     Series,
+    StaffRole,
     Stage,
     StakeholderGroup,
 )
 
 
-def _series(meta: EventMeta, created: list[str]) -> Series:
-    """The series the file names, by title, made if there is none; else 'Imported events'."""
+def _series(meta: EventMeta, created: list[str], chosen: Series | None = None) -> Series:
+    """The series chosen for the import, which the file's series row (if any) must name; else
+    the series the file names, by title, made if there is none."""
     fact = meta.facts.get(SERIES)
+    if chosen is not None:
+        if fact is not None and fact.value.casefold() != chosen.title.casefold():
+            raise CsvImportError(
+                [
+                    f"line {fact.line}: the file names the series {fact.value!r}, but the "
+                    f"import was asked to go into {chosen.title!r} ({chosen.slug})."
+                ]
+            )
+        return chosen
     if fact is None:
-        series = Series.objects.filter(slug=IMPORT_SERIES_SLUG).first()
-        return series or event_services.create_series(
-            title=IMPORT_SERIES_TITLE, slug=IMPORT_SERIES_SLUG
+        raise CsvImportError(
+            [
+                "the new event needs a series: choose one (--series SLUG) or name it in a "
+                "series row of the file (docs/import.md)."
+            ]
         )
     matches = list(Series.objects.filter(title__iexact=fact.value)[:2])
     if len(matches) > 1:
@@ -77,11 +89,20 @@ def _group(meta: EventMeta, series: Series, created: list[str]) -> StakeholderGr
     return group
 
 
-def _create_event(*, meta: EventMeta, title: str, slug: str, created: list[str]) -> Event:
-    """A new Explore event with the file's date, times, series and stakeholder group."""
+def _create_event(
+    *,
+    meta: EventMeta,
+    title: str,
+    slug: str,
+    created: list[str],
+    series: Series | None,
+    facilitator: AbstractBaseUser | None,
+) -> Event:
+    """A new Explore event with the file's date, times, series and stakeholder group, given
+    to its facilitator (so someone can open its harvest)."""
     starts_at, ends_at, zone_name = csv_meta.event_times(meta)
-    series = _series(meta, created)
-    return event_services.create_event(
+    series = _series(meta, created, series)
+    event = event_services.create_event(
         series=series,
         stage=Stage.EXPLORE,
         title=title,
@@ -91,6 +112,10 @@ def _create_event(*, meta: EventMeta, title: str, slug: str, created: list[str])
         stakeholder_group=_group(meta, series, created),
         timezone_name=zone_name,
     )
+    if facilitator is not None:
+        event_services.grant_role(user=facilitator, role=StaffRole.FACILITATOR, event=event)
+        created.append(f"facilitator {facilitator.get_username()!r}")
+    return event
 
 
 def _record_roles(*, meta: EventMeta, event: Event, created: list[str]) -> None:
@@ -172,17 +197,27 @@ def import_notes(
     event: Event | None = None,
     create_title: str = "",
     create_slug: str = "",
+    create_in: Series | None = None,
+    facilitator: AbstractBaseUser | None = None,
 ) -> ImportResult:
     """Import notes, priorities, chat, answers and the event's facts from CSV into ``event``
-    (or a new event): all rows or none. Imported words have no participant, only the role
-    code from the file; imported votes are a number on their priority."""
+    (or a new event, in ``create_in`` or the file's series, given to ``facilitator``): all
+    rows or none. Imported words have no participant, only the role code from the file;
+    imported votes are a number on their priority."""
     checked = read_file(stream)
     meta, created = checked.meta, []
     try:
         if event is None:
             if Event.objects.filter(slug=create_slug).exists():
                 raise CsvImportError([f"an event with the slug {create_slug!r} already exists."])
-            event = _create_event(meta=meta, title=create_title, slug=create_slug, created=created)
+            event = _create_event(
+                meta=meta,
+                title=create_title,
+                slug=create_slug,
+                created=created,
+                series=create_in,
+                facilitator=facilitator,
+            )
         else:
             csv_meta.check_event(meta=meta, event=event)
         _record_roles(meta=meta, event=event, created=created)

@@ -1,6 +1,7 @@
 """CSV import and export of notes, chat and closing answers."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from cafes.csv_io import export_csv
@@ -8,6 +9,7 @@ from cafes.models import ChatMessage, ClosingAnswer, Note, Round, Table
 from events.models import Event
 from events.selectors import local_time
 from tests.cafes.conftest import make_event
+from tests.factories import SeriesFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +34,16 @@ def write(tmp_path, text, name="notes.csv"):
     return path
 
 
+# Who an event made by --create-event belongs to: its series and its facilitator.
+OWNER = ("--series", "paper-events", "--facilitator", "harvester")
+
+
+@pytest.fixture(autouse=True)
+def owner(db):
+    SeriesFactory(slug="paper-events", title="Paper events")
+    return UserFactory(username="harvester")
+
+
 def test_import_creates_an_event_with_tables_rounds_and_questions(tmp_path, capsys):
     call_command(
         "import_notes",
@@ -40,6 +52,7 @@ def test_import_creates_an_event_with_tables_rounds_and_questions(tmp_path, caps
         "Paper café",
         "--slug",
         "paper-cafe",
+        *OWNER,
     )
     event = Event.objects.get(slug="paper-cafe")
     assert event.stage == "explore"
@@ -64,7 +77,7 @@ def test_import_creates_an_event_with_tables_rounds_and_questions(tmp_path, caps
 
 def test_export_writes_the_same_file_back_after_the_events_facts(tmp_path):
     call_command(
-        "import_notes", write(tmp_path, GOOD), "--create-event", "Paper", "--slug", "paper"
+        "import_notes", write(tmp_path, GOOD), "--create-event", "Paper", "--slug", "paper", *OWNER
     )
     event = Event.objects.get(slug="paper")
     exported = export_csv(event=event)
@@ -78,12 +91,22 @@ def test_export_writes_the_same_file_back_after_the_events_facts(tmp_path):
         # The end is written when it falls on the start's day (not past midnight).
         *([f",,meta,{ends:%H:%M},,end\n"] if ends.date() == starts.date() else []),
         ",,meta,Europe/London,,timezone\n",
-        ",,meta,Imported events,,series\n",
+        ",,meta,Paper events,,series\n",
     ]
 
     out = tmp_path / "out.csv"
     call_command("export_notes", "--event", "paper", "-o", str(out))
-    call_command("import_notes", out, "--create-event", "Again", "--slug", "again")
+    # The export names its series, so the copy goes there; it still needs its facilitator.
+    call_command(
+        "import_notes",
+        out,
+        "--create-event",
+        "Again",
+        "--slug",
+        "again",
+        "--facilitator",
+        "harvester",
+    )
     assert export_csv(event=Event.objects.get(slug="again")) == exported
 
 
@@ -114,7 +137,9 @@ def test_import_into_an_existing_event_uses_its_agenda_prompts(tmp_path):
 def test_a_bad_row_is_reported_by_line_and_nothing_is_imported(tmp_path, body, message):
     text = "round,table,kind,text,role,question\n" + body + "\n"
     with pytest.raises(CommandError) as error:
-        call_command("import_notes", write(tmp_path, text), "--create-event", "X", "--slug", "x")
+        call_command(
+            "import_notes", write(tmp_path, text), "--create-event", "X", "--slug", "x", *OWNER
+        )
     assert message in str(error.value)
     assert not Event.objects.filter(slug="x").exists()
     assert not Note.objects.exists()
@@ -143,5 +168,64 @@ def test_a_wrong_header_or_encoding_is_refused(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes("round,table,kind,text,role,question\n1,1,story,caf\xe9,,\n".encode("latin-1"))
     with pytest.raises(CommandError, match="not UTF-8"):
-        call_command("import_notes", path, "--create-event", "Y", "--slug", "y")
+        call_command("import_notes", path, "--create-event", "Y", "--slug", "y", *OWNER)
     assert not Event.objects.filter(slug="y").exists()
+
+
+# --- who an imported event belongs to (issue 19) -----------------------------------------
+
+
+def test_an_imported_event_belongs_to_its_series_and_opens_in_the_facilitators_workspace(
+    tmp_path, client, capsys
+):
+    call_command(
+        "import_notes", write(tmp_path, GOOD), "--create-event", "Paper", "--slug", "paper", *OWNER
+    )
+    event = Event.objects.get(slug="paper")
+    assert event.series.slug == "paper-events"
+    assert "facilitator 'harvester'" in capsys.readouterr().out
+    client.force_login(User.objects.get(username="harvester"))
+    assert client.get(f"/events/{event.slug}/harvest/").status_code == 200
+    client.force_login(UserFactory(username="someone-else", is_staff=True))
+    assert client.get(f"/events/{event.slug}/harvest/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (("--series", "paper-events"), "--create-event needs --facilitator USERNAME"),
+        (("--series", "paper-events", "--facilitator", "nobody"), "no active user"),
+        (("--series", "no-such", "--facilitator", "harvester"), "no series with the slug"),
+        (("--facilitator", "harvester"), "the new event needs a series"),
+    ],
+)
+def test_create_event_without_an_owner_is_refused_and_stores_nothing(tmp_path, flags, message):
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "import_notes", write(tmp_path, GOOD), "--create-event", "P", "--slug", "p", *flags
+        )
+    assert not Event.objects.filter(slug="p").exists()
+    assert not Note.objects.exists()
+
+
+def test_a_series_row_that_names_another_series_than_the_one_chosen_is_refused(tmp_path):
+    text = GOOD + ",,meta,Bridge the Gap,,series\n"
+    with pytest.raises(CommandError, match=r"line 13: the file names the series 'Bridge the Gap'"):
+        call_command(
+            "import_notes", write(tmp_path, text), "--create-event", "P", "--slug", "p", *OWNER
+        )
+    assert not Event.objects.filter(slug="p").exists()
+
+
+def test_owner_flags_belong_to_create_event_only(tmp_path):
+    event = make_event()
+    with pytest.raises(CommandError, match="go with --create-event only"):
+        call_command(
+            "import_notes",
+            write(tmp_path, GOOD),
+            "--event",
+            event.slug,
+            "--facilitator",
+            "harvester",
+        )
+    assert not Note.objects.exists()

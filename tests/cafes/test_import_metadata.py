@@ -17,7 +17,7 @@ from events import services as event_services
 from events.models import Event, RecordedAttendance, Series, StakeholderGroup
 from events.selectors import participants_by_role
 from tests.cafes.conftest import make_event, staff_viewer
-from tests.factories import ParticipantFactory
+from tests.factories import ParticipantFactory, SeriesFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -60,7 +60,17 @@ def write(tmp_path, text, name="event.csv"):
     return path
 
 
-def import_new(tmp_path, text, slug="explore-bp"):
+@pytest.fixture(autouse=True)
+def facilitator(db):
+    return UserFactory(username="harvester")
+
+
+def import_new(tmp_path, text, slug="explore-bp", in_chosen_series=False):
+    """Import ``text`` into a new event; with ``in_chosen_series`` (a file with no series
+    row), into a series chosen for it."""
+    series = ()
+    if in_chosen_series:
+        series = ("--series", SeriesFactory(slug="paper-events", title="Paper events").slug)
     call_command(
         "import_notes",
         write(tmp_path, text),
@@ -68,6 +78,9 @@ def import_new(tmp_path, text, slug="explore-bp"):
         "Explore: birth parents",
         "--slug",
         slug,
+        "--facilitator",
+        "harvester",
+        *series,
     )
     return Event.objects.get(slug=slug)
 
@@ -157,12 +170,12 @@ def test_a_date_alone_starts_at_ten_for_three_hours_and_codes_without_labels_are
         + ",,meta,5,CEYP,attendance,\n"
         + "1,1,story,Nobody asked me,CEYP,,\n"
     )
-    event = import_new(tmp_path, text)
+    event = import_new(tmp_path, text, in_chosen_series=True)
     assert (event.starts_at, event.ends_at) == (
         datetime(2024, 3, 14, 10, 0, tzinfo=LONDON),
         datetime(2024, 3, 14, 13, 0, tzinfo=LONDON),
     )
-    assert event.series.title == "Imported events"
+    assert event.series.slug == "paper-events"
     assert event.stakeholder_group is None
     assert attendance(event) == [("CEYP", "CEYP", 5)]
 
@@ -174,7 +187,7 @@ def test_a_file_in_the_old_six_columns_is_read_as_before(tmp_path):
         "2,1,priority,A parent advocate,,\n"
         ",,meta,2024-03-14,,date\n"
     )
-    event = import_new(tmp_path, text)
+    event = import_new(tmp_path, text, in_chosen_series=True)
     assert [(r.number, r.prompt) for r in rounds_for_event(event=event)] == [
         (1, "Round 1"),
         (2, "Round 2"),
@@ -320,7 +333,7 @@ def test_an_existing_event_is_filled_in_where_the_file_agrees(tmp_path):
 
 
 def test_a_later_file_names_the_rounds_an_earlier_one_left_unnamed(tmp_path):
-    event = import_new(tmp_path, HEADER + "1,1,story,Nobody called,BP,,\n")
+    event = import_new(tmp_path, HEADER + "1,1,story,Nobody called,BP,,\n", in_chosen_series=True)
     assert Round.objects.get(event=event).prompt == "Round 1"
     call_command(
         "import_notes",

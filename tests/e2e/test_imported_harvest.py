@@ -13,13 +13,13 @@ import pytest
 from django.core.management import call_command
 
 from cafes.models import ChatMessage, Note
-from events.models import Event, StaffRole
+from events.models import Event
 from harvest.models import ThemeNote
 from harvest.services import build_themes
 from reports import services as reports
 from reports.models import ReportStatus
 from reports.tasks import compile_report as compile_task
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import UserFactory
 from tests.support.browser import SCREENSHOTS, screenshot
 
 pytestmark = pytest.mark.browser
@@ -89,21 +89,21 @@ def shown_once(note: Note, cards: list[dict]) -> bool:
 def test_an_imported_event_is_curated_and_reported(
     live_server_url, new_context, tmp_path, monkeypatch
 ):
-    # 1. Import the paper event, and make its facilitator.
+    # 1. Import the paper event for its facilitator (who can then open its workspace).
+    facilitator = UserFactory(
+        username="harvester", first_name="Will", last_name="Davies", is_staff=True
+    )
     output = io.StringIO()
     call_command(
         "import_notes",
         str(import_file(tmp_path)),
         create_event="Explore: birth parents and families",
         slug=SLUG,
+        facilitator="harvester",
         stdout=output,
     )
     assert f"({SLUG})" in output.getvalue()
     event = Event.objects.get(slug=SLUG)
-    facilitator = UserFactory(
-        username="harvester", first_name="Will", last_name="Davies", is_staff=True
-    )
-    MembershipFactory(user=facilitator, event=event, role=StaffRole.FACILITATOR)
     round_one = list(Note.objects.filter(event=event, round__number=1).order_by("id"))
     assert len(round_one) == sum(
         1 for r in fixture_rows("consultation_notes.csv") if r["round"] == "1" and r["table"]
