@@ -11,7 +11,8 @@ from cafes.models import TEXT_MAX_LENGTH, NoteKind, Reaction
 
 # A tag or comment (``<b>``, ``</p>``, ``<script ...>``, ``<!-- -->``); a lone "<" as in
 # "I <3 you" or "a < b" is fine and is shown as typed.
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>")
+# A tag as a browser reads one: "<" then the name at once. "x < y and y > z" is plain text.
+HTML_TAG = re.compile(r"</?[a-zA-Z!?][^>]*>")
 SCRIPT_URL = re.compile(r"\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TAG_MAX_LENGTH = 30

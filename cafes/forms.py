@@ -39,6 +39,13 @@ class QuestionnaireForm(forms.Form):
             if text:
                 yield question, text, uuid.uuid5(base, str(question.pk))
 
+    def cleared(self):
+        """The questions whose answer the person emptied (the box had one, and now none)."""
+        for question in self.questions:
+            name = self.field_name(question)
+            if self.fields[name].initial and not self.cleaned_data.get(name, "").strip():
+                yield question
+
 
 class NotesUploadForm(forms.Form):
     """A CSV file in the ``import_notes`` format, read as UTF-8 text."""

@@ -98,17 +98,20 @@ def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
         )
     )
     form = QuestionnaireForm(request.POST or None, questions=questions, answers=answers, prefix="q")
+    saved = 0
     if request.method == "POST" and form.is_valid():
         for question, text, client_id in form.answered():
             try:
                 services.answer_question(
-                    viewer=viewer,
-                    question_id=question.pk,
-                    text=text,
-                    client_id=client_id,
+                    viewer=viewer, question_id=question.pk, text=text, client_id=client_id
                 )
             except CafeError as error:
                 form.add_error(form.field_name(question), error.message)
+            else:
+                saved += 1
+        for question in form.cleared():
+            services.clear_answer(viewer=viewer, question_id=question.pk)
+            saved += 1
         if not form.errors:
             messages.success(
                 request, "Thank you. Your answers are saved; you can change them here."
@@ -117,7 +120,12 @@ def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "cafes/questionnaire.html",
-        {"event": viewer.event, "participant": viewer.participant, "form": form},
+        {
+            "event": viewer.event,
+            "participant": viewer.participant,
+            "form": form,
+            "saved_others": saved,
+        },
     )
 
 

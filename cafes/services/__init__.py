@@ -13,7 +13,7 @@ broadcasts, the end), ``notes``, ``moderation`` (tag, hide, merge, read-back), `
 ``priorities``, ``answers``, ``presence`` and ``imports`` (the CSV import's writes).
 """
 
-from cafes.services.answers import answer_question
+from cafes.services.answers import answer_question, clear_answer
 from cafes.services.chat import moderate_chat, post_chat, react_to_chat, take_back_words
 from cafes.services.imports import import_notes
 from cafes.services.moderation import hide_note, merge_notes, save_read_back, tag_note
@@ -56,6 +56,7 @@ __all__ = [
     "answer_question",
     "broadcast",
     "choose_table",
+    "clear_answer",
     "close_round",
     "edit_note",
     "end_cafe_on_close",

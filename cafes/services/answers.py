@@ -9,6 +9,7 @@ from cafes.models import ClosingAnswer
 from cafes.permissions import Viewer, can_answer
 from cafes.services._common import _forbidden, _same_author_or_refuse, _save
 from cafes.services._locks import _hold_cafe
+from events.models import ClosingQuestion
 from events.selectors import closing_questions
 
 
@@ -26,12 +27,7 @@ def answer_question(*, viewer: Viewer, question_id: int, text: str, client_id) -
     if participant.has_withdrawn or not can_answer(viewer):
         raise _forbidden("Only participants of this event can answer its questions.")
     _hold_cafe(participant.event)
-    question = check_found(
-        closing_questions(participant.event),
-        question_id,
-        what="question",
-        missing=CafeError("not_found", "That question is not one of this event's questions."),
-    )
+    question = _question_of(participant.event, question_id)
     answer = ClosingAnswer.objects.filter(question=question, client_id=client_id).first()
     if answer is not None:
         _same_author_or_refuse(viewer, answer)
@@ -48,9 +44,37 @@ def answer_question(*, viewer: Viewer, question_id: int, text: str, client_id) -
         )
     answer.text = text
     _save(answer)
+    _answers_news(question)
+    return answer
+
+
+@transaction.atomic
+def clear_answer(*, viewer: Viewer, question_id: int) -> None:
+    """A participant takes back their answer to a closing question (an emptied box on the
+    questionnaire): it is gone from the harvest and the counts."""
+    participant = viewer.participant
+    if participant is None or participant.has_withdrawn or not can_answer(viewer):
+        raise _forbidden("Only participants of this event can answer its questions.")
+    _hold_cafe(participant.event)
+    question = _question_of(participant.event, question_id)
+    deleted, _ = ClosingAnswer.objects.filter(question=question, participant=participant).delete()
+    if deleted:
+        _answers_news(question)
+
+
+def _answers_news(question) -> None:
+    """How many have answered ``question`` now (the console counts; never whose words)."""
     news.record(
-        event=participant.event,
+        event=question.event,
         kind="answers",
         payload={"question": question.pk, "answered": question.answers.count()},
     )
-    return answer
+
+
+def _question_of(event, question_id) -> ClosingQuestion:
+    return check_found(
+        closing_questions(event),
+        question_id,
+        what="question",
+        missing=CafeError("not_found", "That question is not one of this event's questions."),
+    )

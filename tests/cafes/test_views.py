@@ -95,6 +95,59 @@ def test_the_questionnaire_refuses_html_next_to_the_field(client):
     assert not ClosingAnswer.objects.exists()
 
 
+def questionnaire_post(client, url, answers: dict) -> object:
+    client_id = client.get(url).context["form"]["client_id"].initial
+    return client.post(url, {"q-client_id": client_id, **answers}, follow=True)
+
+
+def test_the_questionnaire_keeps_plain_text_with_angle_brackets_as_typed(client):
+    event = make_event(questions=1)
+    participant = ParticipantFactory(event=event)
+    question = event.closing_questions.get()
+    url = reverse("cafes:questionnaire", args=[participant.key])
+    text = "rules say x < y and y > z, and I <3 my kids"
+    response = questionnaire_post(client, url, {f"q-answer_{question.pk}": text})
+    assert "Your answers are saved" in response.text
+    assert list(ClosingAnswer.objects.values_list("text", flat=True)) == [text]
+    assert "rules say x &lt; y and y &gt; z, and I &lt;3 my kids" in client.get(url).text
+
+
+def test_a_refused_box_is_named_and_the_other_answers_are_saved(client):
+    event = make_event(questions=2)
+    participant = ParticipantFactory(event=event)
+    first, second = event.closing_questions.all()
+    url = reverse("cafes:questionnaire", args=[participant.key])
+    response = questionnaire_post(
+        client,
+        url,
+        {f"q-answer_{first.pk}": "One worker who stays", f"q-answer_{second.pk}": "<b>loud</b>"},
+    )
+    assert f"{second.text}: Please write the answer in plain words" in response.text
+    assert "Your other answers are saved. Only the box listed above needs another look." in (
+        response.text
+    )
+    assert "Your answers are saved;" not in response.text
+    assert list(ClosingAnswer.objects.values_list("question_id", "text")) == [
+        (first.pk, "One worker who stays")
+    ]
+
+
+def test_emptying_a_box_takes_the_answer_back(client):
+    event = make_event(questions=2)
+    participant = ParticipantFactory(event=event)
+    first, second = event.closing_questions.all()
+    url = reverse("cafes:questionnaire", args=[participant.key])
+    questionnaire_post(
+        client, url, {f"q-answer_{first.pk}": "Plain letters", f"q-answer_{second.pk}": "Kind"}
+    )
+    response = questionnaire_post(
+        client, url, {f"q-answer_{first.pk}": "", f"q-answer_{second.pk}": "Kind"}
+    )
+    assert "Your answers are saved" in response.text
+    assert list(ClosingAnswer.objects.values_list("question_id", "text")) == [(second.pk, "Kind")]
+    assert "Plain letters" not in client.get(url).text
+
+
 def test_a_withdrawn_participants_link_stops_working(client):
     participant = ParticipantFactory(event=make_event(), status=ParticipantStatus.WITHDRAWN)
     response = client.get(reverse("cafes:questionnaire", args=[participant.key]))
