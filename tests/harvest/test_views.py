@@ -159,3 +159,16 @@ async def test_harvesters_hear_each_others_changes_live(settings):
     assert news["version"] == 1
     assert news["by"] == "harvester"
     await watcher.disconnect()
+
+
+def test_the_series_page_and_every_explore_workspace_lead_to_the_themes_across_groups(client, db):
+    event = EventFactory(stage="explore")
+    facilitator = UserFactory()
+    MembershipFactory(user=facilitator, series=event.series, event=None, role=StaffRole.FACILITATOR)
+    client.force_login(facilitator)
+    across = reverse("harvest:series", args=[event.series.slug])
+    series_page = client.get(reverse("events:series_overview", args=[event.series.slug]))
+    assert f'href="{across}"' in series_page.text
+    workspace = client.get(reverse("harvest:workspace", args=[event.slug]))
+    assert f'href="{across}"' in workspace.text
+    assert client.get(across).status_code == 200
