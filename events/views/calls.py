@@ -54,3 +54,18 @@ def run_service(
     if success:
         messages.success(request, success if isinstance(success, str) else success(result))
     return result
+
+
+def save_form(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[..., T],
+    *,
+    success: str | Callable[[T], str] = "",
+) -> T | None:
+    """What the page's service returned, when its form was sent and valid and the service
+    (``call`` with the form's cleaned data, through :func:`run_service`) did it; else
+    ``None``, and the page shows the form again (a refusal next to its fields)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    return run_service(request, lambda: call(**form.cleaned_data), form=form, success=success)

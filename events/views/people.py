@@ -9,7 +9,7 @@ from events import selectors, services
 from events.forms import InviteForm, MembershipForm
 from events.join_links import invitation_url, join_url
 from events.views.access import manage_event
-from events.views.calls import run_service
+from events.views.calls import run_service, save_form
 from events.views.tabs import event_context, redirect_to
 
 # --- invitations and participants ----------------------------------------------------------------
@@ -18,17 +18,18 @@ from events.views.tabs import event_context, redirect_to
 @manage_event
 def event_invitations(request, event):
     form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        sent = run_service(
-            request,
-            lambda: services.invite_people(
-                event=event, pasted_emails=form.cleaned_data["emails"], invited_by=request.user
-            ),
-            form=form,
-            success=lambda sent: f"{len(sent)} invitation(s) saved; the emails are on their way.",
-        )
-        if sent is not None:
-            return redirect_to("event_invitations", event)
+
+    def invite(emails: str):
+        return services.invite_people(event=event, pasted_emails=emails, invited_by=request.user)
+
+    done = save_form(
+        request,
+        form,
+        invite,
+        success=lambda sent: f"{len(sent)} invitation(s) saved; the emails are on their way.",
+    )
+    if done is not None:
+        return redirect_to("event_invitations", event)
     base_url = request.build_absolute_uri("/")
     invitations = [
         (invitation, invitation_url(invitation, base_url=base_url))
@@ -89,10 +90,17 @@ def participant_check_in(request, event, pk: int):
 @manage_event
 def event_staff(request, event):
     form = MembershipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.cleaned_data["user"]
-        services.grant_role(user=user, role=form.cleaned_data["role"], event=event)
-        messages.success(request, f"{user.get_username()} now works on this event.")
+
+    def grant(user, role, **_):
+        return services.grant_role(user=user, role=role, event=event)
+
+    done = save_form(
+        request,
+        form,
+        grant,
+        success=lambda m: f"{m.user.get_username()} now works on this event.",
+    )
+    if done is not None:
         return redirect_to("event_staff", event)
     return render(
         request,

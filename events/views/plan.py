@@ -1,5 +1,7 @@
 """Staff pages of an event's plan: its agenda, round prompts, closing questions and role codes."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,7 +11,7 @@ from events import selectors, services
 from events.forms import ClosingQuestionForm, PromptForm, RoleCodeForm, SegmentForm
 from events.models import SegmentKind
 from events.views.access import manage_event
-from events.views.calls import run_service
+from events.views.calls import run_service, save_form
 from events.views.tabs import event_context, redirect_to
 
 # --- agenda ---------------------------------------------------------------------------------
@@ -18,15 +20,10 @@ from events.views.tabs import event_context, redirect_to
 @manage_event
 def event_agenda(request, event):
     form = SegmentForm(request.POST or None, initial={"kind": SegmentKind.CAFE_ROUND})
-    if request.method == "POST" and form.is_valid():
-        segment = run_service(
-            request,
-            lambda: services.add_segment(event=event, **form.cleaned_data),
-            form=form,
-            success=f"“{form.cleaned_data['title']}” added to the agenda.",
-        )
-        if segment is not None:
-            return redirect_to("event_agenda", event)
+    add = partial(services.add_segment, event=event)
+    added = save_form(request, form, add, success=lambda s: f"“{s.title}” added to the agenda.")
+    if added is not None:
+        return redirect_to("event_agenda", event)
     scheduled = selectors.agenda(event)
     total = sum(s.segment.planned_minutes for s in scheduled)
     planned = int((event.ends_at - event.starts_at).total_seconds() // 60)
@@ -43,15 +40,10 @@ def event_agenda(request, event):
 def segment_edit(request, event, pk: int):
     segment = get_object_or_404(event.segments, pk=pk)
     form = SegmentForm(request.POST or None, initial=SegmentForm.initial_for(segment))
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            request,
-            lambda: services.update_segment(segment=segment, **form.cleaned_data),
-            form=form,
-            success="Agenda updated; later start times follow.",
-        )
-        if saved is not None:
-            return redirect_to("event_agenda", event)
+    update = partial(services.update_segment, segment=segment)
+    saved = save_form(request, form, update, success="Agenda updated; later start times follow.")
+    if saved is not None:
+        return redirect_to("event_agenda", event)
     return render(
         request,
         "events/manage/segment_form.html",
@@ -89,15 +81,9 @@ def segment_delete(request, event, pk: int):
 @manage_event
 def event_questions(request, event):
     form = ClosingQuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        added = run_service(
-            request,
-            lambda: services.add_closing_question(event=event, text=form.cleaned_data["text"]),
-            form=form,
-            success="Closing question added.",
-        )
-        if added is not None:
-            return redirect_to("event_questions", event)
+    add = partial(services.add_closing_question, event=event)
+    if save_form(request, form, add, success="Closing question added.") is not None:
+        return redirect_to("event_questions", event)
     rounds = [
         (number, segment, PromptForm(initial={"prompt": segment.prompt}, prefix=f"r{segment.pk}"))
         for number, segment in enumerate(selectors.round_prompts(event), start=1)
@@ -136,17 +122,9 @@ def prompt_edit(request, event, pk: int):
 def question_edit(request, event, pk: int):
     question = get_object_or_404(event.closing_questions, pk=pk)
     form = ClosingQuestionForm(request.POST or None, initial={"text": question.text})
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            request,
-            lambda: services.update_closing_question(
-                question=question, text=form.cleaned_data["text"]
-            ),
-            form=form,
-            success="Closing question saved.",
-        )
-        if saved is not None:
-            return redirect_to("event_questions", event)
+    update = partial(services.update_closing_question, question=question)
+    if save_form(request, form, update, success="Closing question saved.") is not None:
+        return redirect_to("event_questions", event)
     return render(
         request,
         "events/manage/question_form.html",
@@ -183,15 +161,9 @@ def question_delete(request, event, pk: int):
 @manage_event
 def event_role_codes(request, event):
     form = RoleCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        added = run_service(
-            request,
-            lambda: services.add_role_code(event=event, **form.cleaned_data),
-            form=form,
-            success="Role code added.",
-        )
-        if added is not None:
-            return redirect_to("event_role_codes", event)
+    add = partial(services.add_role_code, event=event)
+    if save_form(request, form, add, success="Role code added.") is not None:
+        return redirect_to("event_role_codes", event)
     return render(
         request,
         "events/manage/role_codes.html",

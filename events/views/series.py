@@ -1,5 +1,7 @@
 """Staff pages of a series: the staff home, creating a series, its overview and its staff."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,7 +12,7 @@ from events import permissions, selectors, services
 from events.forms import MembershipForm, SeriesForm
 from events.models import Stage
 from events.views.access import series_page
-from events.views.calls import run_service
+from events.views.calls import save_form
 
 
 @login_required
@@ -31,15 +33,14 @@ def series_create(request):
     if not permissions.can_create_series(request.user):
         raise PermissionDenied
     form = SeriesForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        series = run_service(
-            request,
-            lambda: services.create_series(created_by=request.user, **form.cleaned_data),
-            form=form,
-            success=lambda series: f"Series “{series.title}” created. Now add its events.",
-        )
-        if series is not None:
-            return redirect("events:series_overview", slug=series.slug)
+    created = save_form(
+        request,
+        form,
+        partial(services.create_series, created_by=request.user),
+        success=lambda series: f"Series “{series.title}” created. Now add its events.",
+    )
+    if created is not None:
+        return redirect("events:series_overview", slug=created.slug)
     return render(request, "events/manage/series_form.html", {"form": form})
 
 
@@ -59,10 +60,17 @@ def series_overview(request, series):
 @series_page(permissions.can_manage_series)
 def series_staff(request, series):
     form = MembershipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.cleaned_data["user"]
-        services.grant_role(user=user, role=form.cleaned_data["role"], series=series)
-        messages.success(request, f"{user.get_username()} now works on {series.title}.")
+
+    def grant(user, role, **_):
+        return services.grant_role(user=user, role=role, series=series)
+
+    done = save_form(
+        request,
+        form,
+        grant,
+        success=lambda m: f"{m.user.get_username()} now works on {series.title}.",
+    )
+    if done is not None:
         return redirect("events:series_staff", slug=series.slug)
     return render(
         request,
