@@ -13,8 +13,7 @@ class ReportsConfig(AppConfig):
         from harvest.hooks import on_words_taken_back
         from reports import services
 
-        # Registers the compile task, which ``services`` sends by name (it never imports
-        # ``reports.tasks``: the tasks import the services).
+        # Registers the compile task, which ``services`` queue by name (``ops.queue``).
         import_module("reports.tasks")
 
         on_event_closed(services.compile_on_close)

@@ -15,7 +15,6 @@ import shutil
 from functools import partial
 from pathlib import Path
 
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -25,6 +24,7 @@ from django.utils import timezone
 from events.models import Event, Series, Stage
 from harvest.selectors import content_as_of, has_themes
 from harvest.services import build_themes
+from ops.queue import enqueue_on_commit
 from reports.document import build_document
 from reports.errors import ReportsError
 from reports.models import Download, ReportFile, ReportFormat, ReportStatus, ReportVersion
@@ -36,10 +36,6 @@ logger = logging.getLogger(__name__)
 # The Celery task that compiles a version, sent by name: tasks import services, never the
 # reverse (``ReportsConfig.ready`` registers it).
 COMPILE_TASK = "reports.tasks.compile_report"
-
-
-def _enqueue(version_id: int) -> None:
-    current_app.tasks[COMPILE_TASK].delay(version_id)
 
 
 def request_report(
@@ -87,7 +83,7 @@ def _queue_version(
         reason=reason[:80],
         step="Waiting for a worker",
     )
-    transaction.on_commit(partial(_enqueue, version.pk))
+    enqueue_on_commit(COMPILE_TASK, version.pk)
     return version
 
 

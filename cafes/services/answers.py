@@ -9,7 +9,7 @@ from cafes.models import ClosingAnswer
 from cafes.permissions import Viewer, can_answer
 from cafes.services._common import _forbidden, _same_author_or_refuse, _save
 from cafes.services._locks import _hold_cafe
-from events.models import ClosingQuestion
+from events.models import ClosingQuestion, Participant
 from events.selectors import closing_questions
 
 
@@ -19,14 +19,9 @@ def answer_question(*, viewer: Viewer, question_id: int, text: str, client_id) -
 
     Works live or later from the post-event questionnaire, so it needs no running café.
     """
-    participant = viewer.participant
-    if participant is None:
-        raise _forbidden("Only participants answer the closing questions.")
+    participant = _answering(viewer)
     client_id = check_client_id(client_id)
     text = check_text(text, what="answer")
-    if participant.has_withdrawn or not can_answer(viewer):
-        raise _forbidden("Only participants of this event can answer its questions.")
-    _hold_cafe(participant.event)
     question = _question_of(participant.event, question_id)
     answer = ClosingAnswer.objects.filter(question=question, client_id=client_id).first()
     if answer is not None:
@@ -52,10 +47,7 @@ def answer_question(*, viewer: Viewer, question_id: int, text: str, client_id) -
 def clear_answer(*, viewer: Viewer, question_id: int) -> None:
     """A participant takes back their answer to a closing question (an emptied box on the
     questionnaire): it is gone from the harvest and the counts."""
-    participant = viewer.participant
-    if participant is None or participant.has_withdrawn or not can_answer(viewer):
-        raise _forbidden("Only participants of this event can answer its questions.")
-    _hold_cafe(participant.event)
+    participant = _answering(viewer)
     question = _question_of(participant.event, question_id)
     deleted, _ = ClosingAnswer.objects.filter(question=question, participant=participant).delete()
     if deleted:
@@ -78,3 +70,15 @@ def _question_of(event, question_id) -> ClosingQuestion:
         what="question",
         missing=CafeError("not_found", "That question is not one of this event's questions."),
     )
+
+
+def _answering(viewer: Viewer) -> Participant:
+    """The participant answering, with the café held for the write; refused for anyone
+    else (staff, a withdrawn person, someone of another event)."""
+    participant = viewer.participant
+    if participant is None:
+        raise _forbidden("Only participants answer the closing questions.")
+    if participant.has_withdrawn or not can_answer(viewer):
+        raise _forbidden("Only participants of this event can answer its questions.")
+    _hold_cafe(participant.event)
+    return participant
