@@ -9,11 +9,14 @@ from cafes.models import TEXT_MAX_LENGTH
 
 
 class QuestionnaireForm(forms.Form):
-    """One optional text box per closing question, and an id that makes resubmits safe."""
+    """One optional text box per closing question, and an id that makes resubmits safe.
+    ``disabled``: the boxes show the answers but take none (past the deadline)."""
 
     client_id = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, questions, answers: dict[int, str], **kwargs) -> None:
+    def __init__(
+        self, *args, questions, answers: dict[int, str], disabled: bool = False, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client_id"].initial = uuid.uuid4()
         self.questions = list(questions)
@@ -24,7 +27,8 @@ class QuestionnaireForm(forms.Form):
                 max_length=TEXT_MAX_LENGTH,
                 initial=answers.get(question.pk, ""),
                 widget=forms.Textarea(attrs={"rows": 4}),
-                help_text="Optional. Plain words, up to 2,000 characters.",
+                help_text="" if disabled else "Optional. Plain words, up to 2,000 characters.",
+                disabled=disabled,
             )
 
     @staticmethod

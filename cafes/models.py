@@ -258,6 +258,52 @@ class ClosingAnswer(models.Model):
         return self.text[:60]
 
 
+class LetterKind(models.TextChoices):
+    FIRST = "first", "The questionnaire link"
+    REMINDER = "reminder", "The one reminder"
+
+
+class QuestionnaireLetter(models.Model):
+    """One email with a participant's questionnaire link: the first after the event closes,
+    and at most one reminder. The row is claimed before the email goes and ``sent_at`` set
+    after, so a retried task or a second close never writes to anyone twice."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="questionnaire_letters"
+    )
+    kind = models.CharField(max_length=10, choices=LetterKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "kind"], name="one_questionnaire_letter_of_each_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to participant {self.participant_id}"
+
+
+class QuestionnaireReminder(models.Model):
+    """The facilitator's one press of "Send one reminder" for an event (one per event)."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="questionnaire_reminder"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    # How many people were owed a reminder when it was pressed.
+    recipients = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"Questionnaire reminder of event {self.event_id}"
+
+
 class LiveUpdate(models.Model):
     """The resumable stream of news for an event's live pages.
 

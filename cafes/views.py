@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from cafes import selectors, services
 from cafes.errors import CafeError, CsvImportError
 from cafes.forms import NotesUploadForm, QuestionnaireForm
 from cafes.models import ClosingAnswer
 from cafes.permissions import Viewer, can_run, can_watch
+from cafes.questionnaire import answer_deadline, answers_closed
 from events.models import Event
 from events.selectors import closing_questions, what_closing_does
 
@@ -87,7 +89,8 @@ def console_page(request: HttpRequest, event: Event, viewer: Viewer) -> HttpResp
 
 
 def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
-    """The closing questions for someone who left early: reached from their own link."""
+    """The closing questions for someone who left early: reached from their own link. After
+    the deadline the page still shows their answers, and says politely that it is closed."""
     viewer = selectors.viewer_for_key(key=key)
     if viewer is None:
         return render(request, "cafes/questionnaire_gone.html", status=404)
@@ -97,7 +100,14 @@ def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
             "question_id", "text"
         )
     )
-    form = QuestionnaireForm(request.POST or None, questions=questions, answers=answers, prefix="q")
+    closed = answers_closed(viewer.event)
+    form = QuestionnaireForm(
+        None if closed else request.POST or None,
+        questions=questions,
+        answers=answers,
+        prefix="q",
+        disabled=closed,
+    )
     saved = 0
     if request.method == "POST" and form.is_valid():
         for question, text, client_id in form.answered():
@@ -125,8 +135,31 @@ def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
             "participant": viewer.participant,
             "form": form,
             "saved_others": saved,
+            "deadline": answer_deadline(viewer.event),
+            "closed": closed,
+            "has_answers": bool(answers),
+            "refused": closed and request.method == "POST",
         },
+        status=403 if closed and request.method == "POST" else 200,
     )
+
+
+@require_POST
+@_staff_page(can_run, "Only the event's facilitators can send the questionnaire reminder.")
+def questionnaire_reminder(request: HttpRequest, event: Event, viewer: Viewer) -> HttpResponse:
+    """The overview's "Send one reminder" (its panel: ``{% questionnaire_panel %}``)."""
+    try:
+        reminder = services.send_one_reminder(viewer=viewer)
+    except CafeError as error:
+        messages.error(request, error.message)
+    else:
+        people = f"{reminder.recipients} {'person' if reminder.recipients == 1 else 'people'}"
+        messages.success(
+            request,
+            f"The reminder is on its way to {people} who have not answered every question. "
+            "It can't be sent again.",
+        )
+    return redirect("events:event_overview", slug=event.slug)
 
 
 @_staff_page(can_run, "Only the event's facilitators can import notes.")

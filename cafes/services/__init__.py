@@ -10,7 +10,8 @@ here: ``from cafes import services; services.post_note(...)``.
 One module per section: ``starting`` (start the café, go live, rounds and tables),
 ``seats`` (seating, moving, staff-free tables), ``rounds`` (rounds, timer, phases,
 broadcasts, the end), ``notes``, ``moderation`` (tag, hide, merge, read-back), ``chat``,
-``priorities``, ``answers``, ``presence`` and ``imports`` (the CSV import's writes).
+``priorities``, ``answers``, ``questionnaire`` (the post-event letters), ``presence``
+and ``imports`` (the CSV import's writes).
 """
 
 from cafes.services.answers import answer_question, clear_answer
@@ -20,6 +21,13 @@ from cafes.services.moderation import hide_note, merge_notes, save_read_back, ta
 from cafes.services.notes import edit_note, post_note, withdraw_note
 from cafes.services.presence import mark_absent, mark_present, new_client_id
 from cafes.services.priorities import PRIORITIES_PER_TABLE, add_priority, remove_priority, vote
+from cafes.services.questionnaire import (
+    SEND_QUESTIONNAIRE_LETTERS_TASK,
+    letters_on_close,
+    questionnaire_url,
+    send_one_reminder,
+    send_questionnaire_letters,
+)
 from cafes.services.rounds import (
     BROADCAST_MAX_LENGTH,
     broadcast,
@@ -51,6 +59,7 @@ __all__ = [
     "BROADCAST_MAX_LENGTH",
     "DEFAULT_ROUNDS",
     "PRIORITIES_PER_TABLE",
+    "SEND_QUESTIONNAIRE_LETTERS_TASK",
     "SeatingStrategy",
     "add_priority",
     "answer_question",
@@ -65,6 +74,7 @@ __all__ = [
     "extend_round",
     "hide_note",
     "import_notes",
+    "letters_on_close",
     "mark_absent",
     "mark_present",
     "merge_notes",
@@ -74,12 +84,15 @@ __all__ = [
     "open_round",
     "post_chat",
     "post_note",
+    "questionnaire_url",
     "react_to_chat",
     "remove_priority",
     "save_read_back",
     "seat_newcomer",
     "seat_newcomers",
     "seat_round",
+    "send_one_reminder",
+    "send_questionnaire_letters",
     "set_phase",
     "set_staff_free",
     "share_table",
