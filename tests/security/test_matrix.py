@@ -121,6 +121,13 @@ def pages(world: World) -> list[tuple[str, str, str, dict]]:
             curate,
         ),
         (
+            # Refused while the event is live (the facilitator is told so on the overview).
+            "questionnaire reminder",
+            "post",
+            reverse("cafes:questionnaire_reminder", args=[slug]),
+            {**curate, FACILITATOR: reverse("events:event_overview", args=[slug])},
+        ),
+        (
             "series harvest",
             "get",
             reverse("harvest:series", args=[series]),
