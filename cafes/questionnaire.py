@@ -82,7 +82,6 @@ class QuestionnaireCounts:
     answered_none: int
     reminded: int
     reminder: QuestionnaireReminder | None
-    deadline: datetime
     closed: bool
     finished: bool
 
@@ -102,7 +101,6 @@ def questionnaire_counts(event: Event) -> QuestionnaireCounts:
         answered_none=sum(1 for n in answered if n == 0),
         reminded=_answering(event).filter(_sent(LetterKind.REMINDER)).count(),
         reminder=QuestionnaireReminder.objects.filter(event=event).first(),
-        deadline=answer_deadline(event),
         closed=answers_closed(event),
         finished=event.status in FINISHED,
     )

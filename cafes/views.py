@@ -17,7 +17,7 @@ from cafes.errors import CafeError, CsvImportError
 from cafes.forms import NotesUploadForm, QuestionnaireForm
 from cafes.models import ClosingAnswer
 from cafes.permissions import Viewer, can_run, can_watch
-from cafes.questionnaire import answer_deadline, answers_closed
+from cafes.questionnaire import answers_closed
 from events.models import Event
 from events.selectors import closing_questions, what_closing_does
 
@@ -135,7 +135,6 @@ def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
             "participant": viewer.participant,
             "form": form,
             "saved_others": saved,
-            "deadline": answer_deadline(viewer.event),
             "closed": closed,
             "has_answers": bool(answers),
             "refused": closed and request.method == "POST",
