@@ -319,16 +319,24 @@ def what_closing_does(event: Event) -> str:
     """What ending an event sets going, in the facilitator's words (the console's and the
     overview's confirmation say the same)."""
     if event.stage == Stage.EXPLORE:
-        return (
+        says = (
             "Nobody can post any more. Draft themes are built from the notes, then report "
             "version 1 compiles; both appear in the harvest and on the reports page."
         )
-    if event.stage == Stage.CREATE:
-        return (
+    elif event.stage == Stage.CREATE:
+        says = (
             "Nobody can post any more. A new version of the series report compiles with "
             "this event's proposals."
         )
-    return (
-        "Nobody can post any more. The topics and their notes stay on the Connect harvest "
-        "page and go into the series report; Connect events get no report of their own."
-    )
+    else:
+        says = (
+            "Nobody can post any more. The topics and their notes stay on the Connect "
+            "harvest page and go into the series report; Connect events get no report of "
+            "their own."
+        )
+    if closing_questions(event).exists():
+        says += (
+            " Everyone who gave an email and has not answered every closing question is "
+            "emailed their questionnaire link."
+        )
+    return says

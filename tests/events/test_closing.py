@@ -36,3 +36,16 @@ def test_the_close_button_says_what_closing_does_for_the_stage(
     assert f'data-confirm="Close “{open_event.title}” now? Nobody can post any more.' in page
     if never:
         assert never not in page
+
+
+def test_the_close_button_says_the_questionnaire_link_goes_only_when_there_are_questions(
+    client, facilitator, open_event
+):
+    open_event.status = EventStatus.LIVE
+    open_event.save()
+    client.force_login(facilitator)
+    url = reverse("events:event_overview", kwargs={"slug": open_event.slug})
+    open_event.closing_questions.all().delete()
+    assert "questionnaire link" not in text(client.get(url))
+    open_event.closing_questions.create(text="What will you take away?", position=1)
+    assert "emailed their questionnaire link" in text(client.get(url))
