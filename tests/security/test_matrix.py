@@ -121,11 +121,11 @@ def pages(world: World) -> list[tuple[str, str, str, dict]]:
             reverse("harvest:workspace", args=[slug]) + "?view=answers",
             curate,
         ),
-        (
+        (  # the facilitator may: refused (400) only because there is nothing to undo
             "harvest list action",
             "post",
             reverse("harvest:notes_act", args=[slug, "undo"]),
-            {**staff_only, TABLE_HOST: 403, FACILITATOR: 302, REVIEW_TEAM: 403},
+            {**staff_only, TABLE_HOST: 403, FACILITATOR: 400, REVIEW_TEAM: 403},
         ),
         (
             "harvest action",
