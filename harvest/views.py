@@ -1,5 +1,6 @@
-"""Thin views of the curation workspace, its marker review and the series view: parse,
-authorise, call a service, render the board (or page) again."""
+"""Thin views of the curation workspace (its board, list of notes and closing answers), its
+marker review and the series view: parse, authorise, call a service, render the board, the
+list (or page) again."""
 
 from collections.abc import Callable
 from urllib.parse import quote
@@ -7,7 +8,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -17,6 +18,14 @@ from events.models import Event, Series
 from events.permissions import can_watch_event, series_roles
 from harvest import services
 from harvest.errors import HarvestError
+from harvest.listing import (
+    BIG_EVENT_NOTES,
+    NoteFilters,
+    answer_groups,
+    list_choices,
+    note_page,
+    note_total,
+)
 from harvest.markers import kept_words, marked_texts, seen_in
 from harvest.models import KeptWord, Theme, ThemeNote
 from harvest.permissions import can_curate_harvest
@@ -46,14 +55,120 @@ def _board_context(event: Event) -> dict:
         "unthemed": unthemed_count(event=event),
         "conclusions": getattr(getattr(event, "harvest", None), "conclusions", ""),
         "has_curated": services.has_curated_themes(event=event),
+        # A big event's themes are folded (title and count): the board stays short.
+        "compact": note_total(event=event) > BIG_EVENT_NOTES,
     }
+
+
+def _list_context(event: Event, filters: NoteFilters, error: str = "") -> dict:
+    choices = list_choices(event=event)
+    return {
+        "event": event,
+        "listing": note_page(event=event, filters=filters),
+        "choices": choices,
+        "theme_rounds": choices.themes_of(filters.round),
+        "version": harvest_version(event=event),
+        "last_change": last_change(event=event),
+        "list_error": error,
+    }
+
+
+VIEWS: dict[str, Callable[[Event, QueryDict], dict]] = {
+    "board": lambda event, query: _board_context(event),
+    "list": lambda event, query: _list_context(event, NoteFilters.from_query(query)),
+    "answers": lambda event, query: {"answer_groups": answer_groups(event=event)},
+}
+
+
+def _workspace_page(
+    request: HttpRequest, event: Event, view: str, context: dict, status: int = 200
+) -> HttpResponse:
+    context = {**context, "event": event, "view": view, "note_total": note_total(event=event)}
+    return render(request, "harvest/workspace.html", context, status=status)
 
 
 @login_required
 @require_GET
 def workspace(request: HttpRequest, slug: str) -> HttpResponse:
+    """The workspace on one of its views (``?view=board|list|answers``); a big event opens
+    on the list of notes, a small one on the board."""
     event = _event_for_curation(request, slug)
-    return render(request, "harvest/workspace.html", _board_context(event))
+    view = request.GET.get("view", "")
+    if view not in VIEWS:
+        view = "list" if note_total(event=event) > BIG_EVENT_NOTES else "board"
+    return _workspace_page(request, event, view, VIEWS[view](event, request.GET))
+
+
+@login_required
+@require_GET
+def notes(request: HttpRequest, slug: str) -> HttpResponse:
+    """The list of notes alone, for live refresh; 204 when the client has this version."""
+    event = _event_for_curation(request, slug)
+    if request.GET.get("since") == str(harvest_version(event=event)):
+        return HttpResponse(status=204)
+    filters = NoteFilters.from_query(request.GET)
+    return render(request, "harvest/_list.html", _list_context(event, filters))
+
+
+def _note_ids(values: list[str]) -> list[int]:
+    try:
+        return [int(value) for value in values]
+    except ValueError:
+        raise HarvestError("The selection was not understood; select the notes again.") from None
+
+
+def _move_notes(event: Event, post: QueryDict, user) -> str:
+    if not post.get("target"):
+        raise HarvestError("Choose the theme to move the selected notes to.")
+    services.move_notes(
+        event=event,
+        note_ids=_note_ids(post.getlist("notes")),
+        target=_theme(event, post.get("target")),
+        user=user,
+    )
+    change = last_change(event=event)
+    return change.description if change else "Moved."
+
+
+def _undo_from_list(event: Event, post: QueryDict, user) -> str:
+    return f"Undid: {services.undo_last_change(event=event, user=user).description}"
+
+
+LIST_ACTIONS: dict[str, Callable[[Event, QueryDict, object], str]] = {
+    "move": _move_notes,
+    "undo": _undo_from_list,
+}
+
+
+@login_required
+@require_POST
+def notes_act(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    """Apply a change made from the list of notes (move the selected notes, undo).
+
+    The page's script asks for the list alone (``X-Harvest-Partial``) and gets it with the
+    outcome in a header, status 400 on a refusal. Without the script, a plain form post:
+    redirected back to the same filtered list, or the page again with the refusal."""
+    event = _event_for_curation(request, slug)
+    if action not in LIST_ACTIONS:
+        return HttpResponse("Unknown action.", status=404, content_type="text/plain")
+    filters = NoteFilters.from_query(QueryDict(request.POST.get("next", "")))
+    partial = request.headers.get("X-Harvest-Partial") == "1"
+    try:
+        done = LIST_ACTIONS[action](event, request.POST, request.user)
+    except HarvestError as error:
+        message = " ".join(error.messages)
+        if not partial:
+            context = _list_context(event, filters, message)
+            return _workspace_page(request, event, "list", context, status=400)
+        response = render(request, "harvest/_list.html", _list_context(event, filters), status=400)
+        response["X-Harvest-Error"] = quote(message)
+        return response
+    if not partial:
+        messages.success(request, done)
+        return redirect(f"{reverse('harvest:workspace', args=[event.slug])}?{filters.query()}")
+    response = render(request, "harvest/_list.html", _list_context(event, filters))
+    response["X-Harvest-Message"] = quote(done)
+    return response
 
 
 @login_required

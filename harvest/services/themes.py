@@ -1,6 +1,6 @@
 """Automatic theming and every change a harvester makes to themes, quotes and conclusions."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Max, QuerySet
@@ -8,7 +8,7 @@ from django.db.models import Max, QuerySet
 from events.models import Event
 from harvest.errors import HarvestError, check_length
 from harvest.models import EventHarvest, Theme, ThemeKind, ThemeNote, ThemeSource
-from harvest.selectors import Redactor, draft_themes, themable_groups
+from harvest.selectors import Redactor, draft_themes, harvestable_notes, themable_groups
 from harvest.services.history import curate
 
 MAX_QUOTES = 5
@@ -288,6 +288,61 @@ def move_note(
     return curate(
         event=target.event, user=user, action="move", description=description, change=change
     )
+
+
+def move_notes(
+    *, event: Event, note_ids: Collection[int], target: Theme, user: AbstractBaseUser | None
+) -> list[ThemeNote]:
+    """Move many notes of one round to the end of ``target`` at once: one change, one undo.
+
+    Notes not yet in a theme (posted after theming) are placed in it too. Nothing moves
+    unless every note can: each must be a note of this event's harvest (not hidden, not
+    withdrawn) of the theme's round."""
+    wanted = set(note_ids)
+    if not wanted:
+        raise HarvestError("Select at least one note to move.")
+
+    def change(state: EventHarvest) -> list[ThemeNote]:
+        dst = _fresh_theme(target, event=event)
+        if dst.kind != ThemeKind.NOTES:
+            raise HarvestError("Notes from the tables move to a theme of notes, not of chat.")
+        notes = list(harvestable_notes(event=event).filter(id__in=wanted))
+        if len(notes) != len(wanted):
+            raise HarvestError(
+                "Some selected notes are not in this event's harvest (another event's, hidden "
+                "or withdrawn); nothing was moved. Reload the page and select again."
+            )
+        elsewhere = [note for note in notes if note.round_id != dst.round_id]
+        if elsewhere:
+            raise HarvestError(
+                f"“{dst.title}” is a theme of round {dst.round.number}, and "
+                f"{len(elsewhere)} selected note(s) are of another round; nothing was moved. "
+                "Filter to one round, or choose a theme of the notes' round."
+            )
+        placed = {
+            m.note_id: m
+            for m in ThemeNote.objects.select_for_update()
+            .select_related("theme")
+            .filter(note_id__in=wanted)
+        }
+        sources = {m.theme for m in placed.values() if m.theme_id != dst.pk}
+        position = _next_position(dst.members)
+        moved = []
+        for note in notes:
+            member = placed.get(note.id) or ThemeNote(note=note)
+            if member.pk and member.theme_id == dst.pk:
+                moved.append(member)
+                continue
+            member.theme = dst
+            member.position = position
+            position += 1
+            member.save()
+            moved.append(member)
+        _touch(*sources, dst)
+        return moved
+
+    description = f"Moved {len(wanted)} note{'s' if len(wanted) != 1 else ''} to “{target.title}”"
+    return curate(event=event, user=user, action="move", description=description, change=change)
 
 
 def set_quote(*, member: ThemeNote, is_quote: bool, user: AbstractBaseUser | None) -> ThemeNote:

@@ -114,6 +114,19 @@ def pages(world: World) -> list[tuple[str, str, str, dict]]:
         ("harvest workspace", "get", reverse("harvest:workspace", args=[slug]), curate),
         ("harvest board", "get", reverse("harvest:board", args=[slug]), curate),
         ("harvest markers", "get", reverse("harvest:markers", args=[slug]), curate),
+        ("harvest list of notes", "get", reverse("harvest:notes", args=[slug]), curate),
+        (
+            "harvest closing answers",
+            "get",
+            reverse("harvest:workspace", args=[slug]) + "?view=answers",
+            curate,
+        ),
+        (  # the facilitator may: refused (400) only because there is nothing to undo
+            "harvest list action",
+            "post",
+            reverse("harvest:notes_act", args=[slug, "undo"]),
+            {**staff_only, TABLE_HOST: 403, FACILITATOR: 400, REVIEW_TEAM: 403},
+        ),
         (
             "harvest action",
             "post",

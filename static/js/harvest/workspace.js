@@ -26,9 +26,15 @@ function announce(message, isError = false) {
 
 function swapBoard(html) {
   const focusKey = document.activeElement?.dataset?.focusKey;
+  // A big event's themes are folded: keep open the ones the harvester opened.
+  const open = [...board().querySelectorAll("details[data-fold][open]")].map((d) => d.dataset.fold);
   const template = document.createElement("template");
   template.innerHTML = html.trim();
   board().replaceWith(template.content.firstElementChild);
+  for (const fold of open) {
+    const details = board().querySelector(`details[data-fold="${fold}"]`);
+    if (details) details.open = true;
+  }
   if (focusKey) {
     document.querySelector(`[data-focus-key="${focusKey}"]`)?.focus();
   }
