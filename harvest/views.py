@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import Event, Series
-from events.permissions import can_watch_event, series_roles
+from events.permissions import can_view_series
 from harvest import services
 from harvest.errors import HarvestError
 from harvest.hooks import agenda_offer
@@ -22,7 +22,6 @@ from harvest.markers import kept_words, marked_texts, seen_in
 from harvest.models import KeptWord, Theme, ThemeNote
 from harvest.permissions import can_curate_harvest
 from harvest.selectors import (
-    explore_events,
     harvest_version,
     last_change,
     unthemed_count,
@@ -250,10 +249,8 @@ def series(request: HttpRequest, slug: str) -> HttpResponse:
     """The themes of every group side by side, linked where they say the same, each with
     a button that puts it on the Create event's agenda (for its facilitators)."""
     series = get_object_or_404(Series, slug=slug)
-    allowed = series_roles(request.user, series) or any(
-        can_watch_event(request.user, event) for event in explore_events(series=series)
-    )
-    if not allowed:
+    # Staff of the series or of any of its events (the Create event's facilitators too).
+    if not can_view_series(request.user, series):
         raise PermissionDenied("Only staff of the series see its harvest.")
     context = {
         "series": series,

@@ -374,6 +374,9 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
 def add_theme(request: HttpRequest, slug: str) -> HttpResponse:
     """The series view's "Add to the Create agenda": a facilitator of this Create event
     puts a theme on its agenda, then sees the series view again with what happened."""
+    _event, viewer = _viewer(request, slug)
+    if viewer is not None and viewer.participant is not None:
+        raise PermissionDenied("Only the Create event's facilitators add themes to its agenda.")
     result = _staff_viewer(request, slug, can_arrange)
     if isinstance(result, HttpResponse):
         return result
