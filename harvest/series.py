@@ -26,7 +26,6 @@ from harvest.content import HarvestTheme
 from harvest.models import ThemeKind
 from harvest.selectors import explore_events, harvest_for_report
 from harvest.theming import OTHER_TITLE
-from harvest.wording import expand_shorthand
 
 RECURRING_SIMILARITY = 0.58  # cosine of two themes' centres (sentence model)
 RECURRING_NOTE_SIMILARITY = 0.45  # cosine of their two most alike notes (sentence model)
@@ -172,9 +171,10 @@ _vectors_lock = threading.Lock()
 
 
 def _note_vectors(texts: list[str]) -> np.ndarray:
-    """Sentence vectors of ``texts`` (shorthand spelled out, as theming embeds them); each
-    text is embedded once per process, so showing the page again is quick."""
-    keys = [expand_shorthand(t) for t in texts]
+    """Sentence vectors of ``texts``, each embedded once per process, so showing the page
+    again is quick. Shorthand is not spelled out as theming does: "SW" becoming "social
+    worker" in every note drew unrelated themes together (``bench/series_links.py``)."""
+    keys = list(texts)
     with _vectors_lock:
         new = list(dict.fromkeys(k for k in keys if k not in _vectors))
     fresh = embeddings.encode(new) if new else np.zeros((0, embeddings.DIMENSIONS))
