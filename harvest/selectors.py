@@ -1,5 +1,5 @@
-"""Reads of the harvest: what may be themed, redacted texts, the workspace, the report's
-content and the series view. Nothing here writes."""
+"""Reads of the harvest: what may be themed, redacted texts, the workspace and the report's
+content (the series view is ``harvest.series``). Nothing here writes."""
 
 import hashlib
 import json
@@ -526,74 +526,3 @@ def last_change(*, event: Event) -> CurationChange | None:
 
 def harvest_version(*, event: Event) -> int:
     return EventHarvest.objects.filter(event=event).values_list("version", flat=True).first() or 0
-
-
-# --- the series view --------------------------------------------------------------------
-
-RECURRING_SIMILARITY = 0.25
-
-
-@dataclass
-class SeriesTheme:
-    uid: str
-    title: str
-    summary: str
-    round: int | None
-    note_count: int
-    key: bool
-    emerging: bool
-    text: str  # title and notes, for finding the same theme in other groups
-    recurs_in: list["SeriesTheme"] = field(default_factory=list)
-    column: str = ""
-
-
-@dataclass
-class SeriesColumn:
-    event: Event
-    group: str
-    themes: list[SeriesTheme]
-
-
-def series_columns(*, series: Series) -> list[SeriesColumn]:
-    """The themes of every Explore event of a series, a column per stakeholder group, each
-    theme linked to the themes of other groups that say much the same (TF-IDF cosine of
-    titles and notes at or above ``RECURRING_SIMILARITY``)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from harvest.theming import Vocabulary
-
-    columns = []
-    for event in explore_events(series=series):
-        harvest = harvest_for_report(event=event)
-        themes = [
-            SeriesTheme(
-                uid=f"e{event.id}-t{i}",
-                title=t.title,
-                summary=t.summary,
-                round=t.round,
-                note_count=len(t.notes),
-                key=t.key,
-                emerging=t.emerging,
-                text=" ".join([t.title, t.title, *(n.text for n in t.notes)]),
-            )
-            for i, t in enumerate(harvest.themes)
-            if t.kind == ThemeKind.NOTES and not t.other
-        ]
-        group = event.stakeholder_group.name if event.stakeholder_group else event.title
-        for theme in themes:
-            theme.column = group
-        columns.append(SeriesColumn(event=event, group=group, themes=themes))
-    everything = [(c, t) for c in columns for t in c.themes]
-    if len(columns) > 1 and len(everything) > 1:
-        try:
-            matrix = TfidfVectorizer(analyzer=Vocabulary().terms, sublinear_tf=True).fit_transform(
-                [t.text for _, t in everything]
-            )
-        except ValueError:
-            return columns
-        similarity = (matrix @ matrix.T).toarray()
-        for i, (ci, ti) in enumerate(everything):
-            for j, (cj, tj) in enumerate(everything):
-                if ci is not cj and similarity[i, j] >= RECURRING_SIMILARITY:
-                    ti.recurs_in.append(tj)
-    return columns

@@ -15,9 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import Event, Series
-from events.permissions import can_watch_event, series_roles
+from events.permissions import can_view_series
 from harvest import services
 from harvest.errors import HarvestError
+from harvest.hooks import agenda_offer
 from harvest.listing import (
     BIG_EVENT_NOTES,
     NoteFilters,
@@ -30,13 +31,12 @@ from harvest.markers import kept_words, marked_texts, seen_in
 from harvest.models import KeptWord, Theme, ThemeNote
 from harvest.permissions import can_curate_harvest
 from harvest.selectors import (
-    explore_events,
     harvest_version,
     last_change,
-    series_columns,
     unthemed_count,
     workspace_rows,
 )
+from harvest.series import series_columns
 
 
 def _event_for_curation(request: HttpRequest, slug: str) -> Event:
@@ -357,14 +357,19 @@ def markers(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "harvest/markers.html", context, status=400 if error else 200)
 
 
+@never_cache
 @login_required
 @require_GET
 def series(request: HttpRequest, slug: str) -> HttpResponse:
+    """The themes of every group side by side, linked where they say the same, each with
+    a button that puts it on the Create event's agenda (for its facilitators)."""
     series = get_object_or_404(Series, slug=slug)
-    allowed = series_roles(request.user, series) or any(
-        can_watch_event(request.user, event) for event in explore_events(series=series)
-    )
-    if not allowed:
+    # Staff of the series or of any of its events (the Create event's facilitators too).
+    if not can_view_series(request.user, series):
         raise PermissionDenied("Only staff of the series see its harvest.")
-    columns = series_columns(series=series)
-    return render(request, "harvest/series.html", {"series": series, "columns": columns})
+    context = {
+        "series": series,
+        "columns": series_columns(series=series),
+        "agenda": agenda_offer(series=series, user=request.user),
+    }
+    return render(request, "harvest/series.html", context)

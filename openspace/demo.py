@@ -74,6 +74,7 @@ PROPOSAL = {
     "survey repeated after a year",
     "open_questions": "How are carers who stepped in years ago brought in?",
 }
+MONEY = "Money for kinship carers"
 CONCERN = ("tension", "Paying it quickly versus checking every placement properly.")
 
 
@@ -125,19 +126,20 @@ def _create(event: Event, facilitator) -> None:
     people = _people(event, CREATE_PEOPLE, facilitator)
     host = _staff(event, facilitator)
     services.open_space(viewer=host)
+    # The proposal is about kinship allowances: it comes from the theme whose own quotes
+    # speak of them most, or from no theme if none does (never from an unrelated one).
     themes = [t for c in selectors.explore_columns(series=event.series) for t in c.themes]
-    theme = next((t for t in themes if "allowance" in t.summary.lower()), themes[0])
-    topic = services.add_conversation_from_theme(
-        viewer=host,
-        explore_event=theme.event,
-        theme_title=theme.title,
-        theme_id=theme.theme_id,
-        note_ids=theme.note_ids,
-        client_id=_cid(),
-    )
-    source = ThemeSource.objects.get(topic=topic)
+    mentions = {t.key: sum("allowance" in q.text.lower() for q in t.quotes) for t in themes}
+    theme = max(themes, key=lambda t: mentions[t.key], default=None)
+    if theme is not None and mentions[theme.key]:
+        topic = services.add_conversation_from_theme(
+            viewer=host, theme_key=theme.key, client_id=_cid()
+        )
+    else:
+        topic = services.propose_topic(viewer=host, title=MONEY, client_id=_cid())
+    sources = [s.pk for s in ThemeSource.objects.filter(topic=topic)]
     proposal = services.add_proposal(
-        viewer=people[0], topic_id=topic.pk, source_ids=[source.pk], client_id=_cid(), **PROPOSAL
+        viewer=people[0], topic_id=topic.pk, source_ids=sources, client_id=_cid(), **PROPOSAL
     )
     services.endorse(viewer=people[1], proposal_id=proposal.pk)
     kind, text = CONCERN

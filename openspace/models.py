@@ -138,6 +138,8 @@ class ThemeSource(models.Model):
         "harvest.Theme", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     theme_title = models.CharField(max_length=200)
+    # ``harvest.series.theme_key`` of the theme: the same theme is put on an agenda once.
+    theme_key = models.CharField(max_length=40, blank=True, default="")
     note_ids = models.JSONField(default=list, blank=True)
 
     class Meta:

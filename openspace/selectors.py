@@ -6,7 +6,6 @@ staff-free space's unshared notes and withdrawn participants' words never appear
 names are redacted as in every report.
 """
 
-import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -16,8 +15,9 @@ from cafes.models import RoundStatus, Seat
 from cafes.permissions import Viewer
 from cafes.selectors import cafe_for, notes_for_event
 from events.models import Event, ParticipantStatus, Series, Stage
-from harvest.content import Harvest, HarvestNote
+from harvest.content import Harvest, HarvestNote, HarvestTheme
 from harvest.selectors import Redactor, explore_events, harvest_for_report
+from harvest.series import group_of, is_agenda_theme, theme_key
 from openspace.models import (
     Concern,
     ConcernKind,
@@ -186,12 +186,29 @@ class Harvests:
             self._by_event[event.pk] = harvest_for_report(event=event)
         return self._by_event[event.pk]
 
-    def voices(self, event: Event, note_ids: list[int]) -> list[Voice]:
-        """The quoted notes that may still be reported, in the order they were chosen."""
-        notes = {
-            n.id: n for theme in self.of(event).themes for n in theme.notes if theme.kind == "notes"
-        }
-        return [_voice(notes[i]) for i in note_ids if i in notes]
+    def source(
+        self, event: Event, *, theme_id: int | None, note_ids: list[int]
+    ) -> tuple[HarvestTheme | None, list[Voice]]:
+        """The theme a Create conversation or proposal came from, as the harvest holds it
+        now, and the notes quoted under it that are still its own and may be reported.
+
+        The theme is found by its id (renamed or not); a source from a draft theme, or one
+        whose theme was rebuilt, is found by its quoted notes. A quoted note the harvester
+        has since moved to another theme is no longer quoted under this one; when none of
+        them is left, the theme's own quotes are shown instead."""
+        notes_kind = [t for t in self.of(event).themes if t.kind == "notes"]
+        theme = next((t for t in notes_kind if theme_id and t.theme_id == theme_id), None)
+        if theme is None:
+            holding = Counter(
+                i for i, t in enumerate(notes_kind) for n in t.notes if n.id in set(note_ids)
+            )
+            if holding:  # the theme holding most of them (the first of equals)
+                theme = notes_kind[min(holding, key=lambda i: (-holding[i], i))]
+        if theme is None:
+            return None, []
+        own = {n.id: n for n in theme.notes}
+        quoted = [own[i] for i in note_ids if i in own]
+        return theme, [_voice(n) for n in quoted or theme.quotes or theme.notes[:3]]
 
 
 # --- the Connect harvest --------------------------------------------------------------------
@@ -287,26 +304,22 @@ class ExploreColumn:
     themes: list[ThemeChoice]
 
 
-def _theme_key(event: Event, theme) -> str:
-    raw = f"{event.pk}|{theme.theme_id}|{theme.round}|{theme.title}"
-    return f"{event.pk}-{hashlib.sha256(raw.encode()).hexdigest()[:12]}"
-
-
 def explore_columns(*, series: Series, harvests: Harvests | None = None) -> list[ExploreColumn]:
     """The themes of every Explore event of the series, a column per stakeholder group,
-    key themes first; each with the notes quoted under it (role codes only)."""
+    key themes first; each with the notes quoted under it (its own notes, role codes
+    only) and its key (``harvest.series.theme_key``: never its title)."""
     harvests = harvests or Harvests()
     columns = []
     for event in explore_events(series=series):
-        group = event.stakeholder_group.name if event.stakeholder_group else event.title
+        group = group_of(event)
         themes = []
         for theme in harvests.of(event).themes:
-            if theme.kind != "notes" or theme.title == "Other":
+            if not is_agenda_theme(theme):
                 continue
             quoted = theme.quotes or theme.notes[:3]
             themes.append(
                 ThemeChoice(
-                    key=_theme_key(event, theme),
+                    key=theme_key(event.pk, theme),
                     event=event,
                     group=group,
                     title=theme.title,
@@ -323,11 +336,26 @@ def explore_columns(*, series: Series, harvests: Harvests | None = None) -> list
 
 
 def theme_choice(*, series: Series, key: str) -> ThemeChoice | None:
+    """The theme of one of the series' Explore events with this key, or None."""
     for column in explore_columns(series=series):
         for theme in column.themes:
             if theme.key == key:
                 return theme
     return None
+
+
+def agenda_theme_keys(*, event: Event) -> set[str]:
+    """The keys of the themes already on a Create event's agenda (a merged conversation's
+    themes moved to the one it was merged into)."""
+    keys = set()
+    for key, explore_id, theme_id in ThemeSource.objects.filter(topic__event=event).values_list(
+        "theme_key", "explore_event_id", "theme_id"
+    ):
+        if key:
+            keys.add(key)
+        if theme_id is not None:  # also for sources stored before keys were
+            keys.add(f"{explore_id}-t{theme_id}")
+    return keys
 
 
 # --- Create: conversations and proposals ------------------------------------------------------
@@ -355,12 +383,17 @@ def sources_view(sources, harvests: Harvests) -> list[SourceView]:
     out = []
     for source in sources:
         event = source.explore_event
+        theme, voices = harvests.source(
+            event, theme_id=source.theme_id, note_ids=list(source.note_ids)
+        )
+        # The theme as it is called now, when it is still the same stored theme.
+        same = theme is not None and source.theme_id and theme.theme_id == source.theme_id
         out.append(
             SourceView(
                 id=source.pk,
-                theme_title=source.theme_title,
-                group=event.stakeholder_group.name if event.stakeholder_group else event.title,
-                voices=harvests.voices(event, list(source.note_ids)),
+                theme_title=theme.title if same else source.theme_title,
+                group=group_of(event),
+                voices=voices,
             )
         )
     return out

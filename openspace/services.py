@@ -22,7 +22,7 @@ from cafes.models import TEXT_MAX_LENGTH, Cafe, RoundStatus, Seat
 from cafes.permissions import Viewer
 from cafes.toggles import set_row
 from events.models import Event, Stage
-from openspace import placement
+from openspace import placement, selectors
 from openspace.errors import OpenSpaceError
 from openspace.models import (
     TITLE_MAX_LENGTH,
@@ -331,34 +331,39 @@ def open_space(*, viewer: Viewer) -> Cafe:
 
 
 @transaction.atomic
-def add_conversation_from_theme(
-    *,
-    viewer: Viewer,
-    explore_event: Event,
-    theme_title: str,
-    theme_id: int | None,
-    note_ids: list[int],
-    client_id,
-) -> Topic:
+def add_conversation_from_theme(*, viewer: Viewer, theme_key: str, client_id) -> Topic:
     """Put a conversation on the Create agenda, seeded from a theme of one of the series'
-    Explore events; the theme and the notes quoted under it stay linked to it."""
+    Explore events (``theme_key`` as the theme lists give it); the theme and the notes
+    quoted under it, its own, stay linked to it. A theme already on the agenda is refused
+    with a message that says so, and nothing is added."""
     client_id = check_client_id(client_id)
     if not (can_arrange(viewer) and viewer.event.stage == Stage.CREATE):
         raise _forbidden("Only a facilitator builds the agenda of a Create event.")
-    if explore_event.series_id != viewer.event.series_id or explore_event.stage != Stage.EXPLORE:
-        raise OpenSpaceError("not_found", "That theme is not from this series' Explore events.")
-    title = check_text(theme_title, what="theme", max_length=TITLE_MAX_LENGTH)
     event = _lock_event(viewer.event)
-    existing = Topic.objects.filter(event=event, client_id=client_id).first()
-    if existing is not None:
-        return existing
-    topic = _create_topic(viewer, event, title=title, why="", client_id=client_id)
+    theme = selectors.theme_choice(series=event.series, key=str(theme_key or ""))
+    if theme is None:
+        raise OpenSpaceError(
+            "not_found",
+            "That theme is not one of this series' Explore themes (it may have been merged "
+            "or split since the page was shown): reload the page and choose again.",
+        )
+    if theme.key in selectors.agenda_theme_keys(event=event):
+        raise OpenSpaceError(
+            "already_on_agenda",
+            f"“{theme.title}” ({theme.group}) is already on the agenda of {event.title}.",
+        )
+    if Topic.objects.filter(event=event, client_id=client_id).exists():
+        raise _duplicate_client_id()
+    title = check_text(theme.title, what="theme", max_length=TITLE_MAX_LENGTH)
+    why = f"A theme of {theme.group}."[:WHY_MAX_LENGTH]
+    topic = _create_topic(viewer, event, title=title, why=why, client_id=client_id)
     ThemeSource.objects.create(
         topic=topic,
-        explore_event=explore_event,
-        theme_id=theme_id,
+        explore_event=theme.event,
+        theme_id=theme.theme_id,
         theme_title=title,
-        note_ids=[int(n) for n in note_ids][:SOURCE_NOTES_MAX],
+        theme_key=theme.key,
+        note_ids=theme.note_ids[:SOURCE_NOTES_MAX],
     )
     return topic
 
@@ -423,6 +428,7 @@ def add_proposal(
             explore_event_id=source.explore_event_id,
             theme_id=source.theme_id,
             theme_title=source.theme_title,
+            theme_key=source.theme_key,
             note_ids=list(source.note_ids),
         )
     return proposal

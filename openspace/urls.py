@@ -14,6 +14,7 @@ urlpatterns = [
     path(base + "topics/<int:pk>/<str:action>/", views.topic_action, name="topic_action"),
     path(base + "harvest/", views.connect_harvest, name="harvest"),
     path(base + "agenda/", views.agenda, name="agenda"),
+    path(base + "agenda/add-theme/", views.add_theme, name="add_theme"),
     path("series/<slug:slug>/journey/", views.journey, name="journey"),
     path("series/<slug:slug>/journey.json", views.journey, {"fmt": "json"}, name="journey_json"),
     path("series/<slug:slug>/journey.md", views.journey, {"fmt": "md"}, name="journey_md"),

@@ -354,25 +354,9 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     if viewer.event.stage != Stage.CREATE:
         raise Http404("The agenda of conversations belongs to Create events.")
     if request.method == "POST":
-        choice = selectors.theme_choice(series=viewer.event.series, key=request.POST.get("theme"))
-        if choice is None:
-            messages.error(request, "That theme has changed since the page was shown; try again.")
-        else:
-            try:
-                services.add_conversation_from_theme(
-                    viewer=viewer,
-                    explore_event=choice.event,
-                    theme_title=choice.title,
-                    theme_id=choice.theme_id,
-                    note_ids=choice.note_ids,
-                    client_id=_theme_client_id(request.POST.get("client_id"), choice.key),
-                )
-                messages.success(request, f"“{choice.title}” is on the agenda.")
-            except CafeError as error:
-                messages.error(request, error.message)
+        _add_theme(request, viewer)
         return redirect("openspace:agenda", slug=slug)
     board = selectors.marketplace(viewer=viewer)
-    on_agenda = {c.topic.title for c in board.cards}
     return render(
         request,
         "openspace/agenda.html",
@@ -380,10 +364,44 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "event": viewer.event,
             "columns": selectors.explore_columns(series=viewer.event.series),
             "board": board,
-            "on_agenda": on_agenda,
+            "on_agenda": selectors.agenda_theme_keys(event=viewer.event),
             "new_client_id": services.new_client_id(),
         },
     )
+
+
+@require_POST
+def add_theme(request: HttpRequest, slug: str) -> HttpResponse:
+    """The series view's "Add to the Create agenda": a facilitator of this Create event
+    puts a theme on its agenda, then sees the series view again with what happened."""
+    _event, viewer = _viewer(request, slug)
+    if viewer is not None and viewer.participant is not None:
+        raise PermissionDenied("Only the Create event's facilitators add themes to its agenda.")
+    result = _staff_viewer(request, slug, can_arrange)
+    if isinstance(result, HttpResponse):
+        return result
+    if result.event.stage != Stage.CREATE:
+        raise Http404("The agenda of conversations belongs to Create events.")
+    ok = _add_theme(request, result)
+    back = reverse("harvest:series", args=[result.event.series.slug])
+    anchor = f"#e{request.POST.get('theme')}" if ok else ""
+    return redirect(back + anchor)
+
+
+def _add_theme(request: HttpRequest, viewer: Viewer) -> bool:
+    """Add the posted theme to the viewer's Create agenda; say what happened."""
+    key = request.POST.get("theme", "")
+    try:
+        topic = services.add_conversation_from_theme(
+            viewer=viewer,
+            theme_key=key,
+            client_id=_theme_client_id(request.POST.get("client_id"), key),
+        )
+    except CafeError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, f"“{topic.title}” is on the agenda of {viewer.event.title}.")
+    return True
 
 
 def _theme_client_id(page_client_id, key: str):

@@ -174,12 +174,7 @@ def agenda_from_theme(setup: SeriesSetup, event):
     )
     theme = column.themes[0]
     return theme, services.add_conversation_from_theme(
-        viewer=setup.facilitator,
-        explore_event=theme.event,
-        theme_title=theme.title,
-        theme_id=theme.theme_id,
-        note_ids=theme.note_ids,
-        client_id=cid(),
+        viewer=setup.facilitator, theme_key=theme.key, client_id=cid()
     )
 
 

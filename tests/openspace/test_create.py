@@ -7,12 +7,12 @@ from cafes.errors import CafeError
 from events.models import ParticipantStatus
 from openspace import selectors, services
 from openspace.models import Concern, Endorsement, Proposal, ThemeSource, Topic
-from tests.factories import EventFactory, SeriesFactory
 from tests.openspace.conftest import (
     HOUSING,
     SIBLINGS,
     agenda_from_theme,
     cid,
+    make_series,
     proposal_fields,
     propose,
 )
@@ -52,27 +52,21 @@ def test_only_a_facilitator_builds_the_agenda_and_only_from_this_series(setup):
     column = selectors.explore_columns(series=setup.series)[0]
     theme = column.themes[0]
     for viewer in (setup.people[0], setup.reviewer):
-        with pytest.raises(CafeError):
+        with pytest.raises(CafeError) as error:
             services.add_conversation_from_theme(
-                viewer=viewer,
-                explore_event=theme.event,
-                theme_title=theme.title,
-                theme_id=theme.theme_id,
-                note_ids=theme.note_ids,
-                client_id=cid(),
+                viewer=viewer, theme_key=theme.key, client_id=cid()
             )
-    elsewhere = EventFactory(series=SeriesFactory(), stage="explore")
-    with pytest.raises(CafeError) as error:
-        services.add_conversation_from_theme(
-            viewer=setup.facilitator,
-            explore_event=elsewhere,
-            theme_title="Elsewhere",
-            theme_id=None,
-            note_ids=[],
-            client_id=cid(),
-        )
-    assert error.value.code == "not_found"
+        assert error.value.code == "forbidden"
+    other = make_series()  # another series' theme, and a key that is no theme at all
+    elsewhere = selectors.explore_columns(series=other.series)[0].themes[0]
+    for key in (elsewhere.key, "no-such-theme", ""):
+        with pytest.raises(CafeError) as error:
+            services.add_conversation_from_theme(
+                viewer=setup.facilitator, theme_key=key, client_id=cid()
+            )
+        assert error.value.code == "not_found"
     assert not Topic.objects.filter(event=setup.create).exists()
+    assert not ThemeSource.objects.exists()
 
 
 def test_a_proposal_links_back_to_the_themes_and_quotes_it_came_from(setup):

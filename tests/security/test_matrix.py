@@ -21,9 +21,9 @@ from cafes import services
 from cafes.models import ChatMessage, Note, Seat, Table
 from config.asgi import application
 from events.identity import remember_participant
-from events.models import EventStatus, StaffRole
+from events.models import EventStatus, StaffRole, Stage
 from tests.cafes.conftest import make_event, staff_viewer
-from tests.factories import EventFactory, ParticipantFactory
+from tests.factories import EventFactory, MembershipFactory, ParticipantFactory
 
 ANONYMOUS = "anonymous"
 OTHER_EVENT = "participant of another event"
@@ -40,7 +40,8 @@ JOIN = "join"  # redirected to the join page
 
 
 class World:
-    """An Explore event with its café running (round 1 open) and one of each visitor."""
+    """An Explore event with its café running (round 1 open) and one of each visitor, and
+    the series' Create event, on whose staff the Explore event's staff are too."""
 
     def __init__(self) -> None:
         self.event = make_event()
@@ -56,6 +57,9 @@ class World:
         self.table = Table.objects.get(event=self.event, host=self.staff[TABLE_HOST])
         self.participant = Seat.objects.filter(table=self.table).first().participant
         self.other = ParticipantFactory(event=EventFactory(status=EventStatus.LIVE))
+        self.create = EventFactory(series=self.event.series, stage=Stage.CREATE)
+        for who, user in self.staff.items():
+            MembershipFactory(user=user, event=self.create, role=STAFF[who])
 
     def cookie(self, who: str) -> str | None:
         if who == ANONYMOUS:
@@ -145,6 +149,14 @@ def pages(world: World) -> list[tuple[str, str, str, dict]]:
             "get",
             reverse("harvest:series", args=[series]),
             staff_only | dict.fromkeys(STAFF, 200),
+        ),
+        (
+            "add a theme to the Create agenda",  # no theme sent: refused, back to the page
+            "post",
+            reverse("openspace:add_theme", args=[world.create.slug]),
+            staff_only
+            | {TABLE_HOST: 403, REVIEW_TEAM: 403}
+            | {FACILITATOR: reverse("harvest:series", args=[series])},
         ),
         (
             "participant welcome",
