@@ -23,8 +23,10 @@ Then, the same for both:
    sentences of its most representative notes (different notes, not alike), and 2-5
    quotes from other notes, from different tables first, never mostly redaction markers.
 
-Deterministic: no randomness is left unseeded and every tie is broken by input order (the
-notes' ids), so the same notes give the same themes, titles, summaries and quotes.
+Deterministic, bit for bit: no randomness is left unseeded, LSA is an exact
+eigendecomposition (not ARPACK, whose results moved by 1e-14 between calls) and every tie is
+broken by note id (items are taken in the order of their keys), so the same notes give the
+same themes, titles, summaries and quotes, in whatever order they are handed in.
 
 Where it lives: ``rounds`` (the entry point, ``build_draft_themes``), ``placing`` (vectors,
 clusters, near-duplicates), ``summaries`` (summaries, codes, key terms, quotes),

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.linalg import eigh
 from scipy.sparse import csr_matrix
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
@@ -27,6 +28,10 @@ EMBED_MAX_NOTES = 700
 # Ward clustering needs memory in the square of the notes (lexical method, huge rounds).
 WARD_MAX_NOTES = 3000
 DUPLICATE_BLOCK = 1024  # near-duplicates are looked for this many notes at a time
+# LSA is exact (an eigendecomposition) while the smaller side of the TF-IDF matrix is at most
+# this (every real round); past it, a seeded randomized SVD (an eigendecomposition of a
+# 3,000-square matrix takes seconds).
+EXACT_LSA_MAX = 2000
 
 
 def theme_count(n: int) -> int:
@@ -37,12 +42,28 @@ def theme_count(n: int) -> int:
 
 
 def _lsa(tfidf: csr_matrix) -> np.ndarray:
+    """The notes in their first (at most 100) latent dimensions: the truncated SVD of the
+    TF-IDF matrix, exact from the eigenvectors of its smaller Gram matrix (huge rounds: a
+    randomized SVD with a fixed seed and number of iterations).
+
+    Bit-for-bit the same on every call: ARPACK (``TruncatedSVD``'s former solver) differed
+    by ~1e-14 between calls on the same notes, enough to flip near-tied titles."""
     n_docs, n_terms = tfidf.shape
     components = min(100, n_docs - 1, n_terms - 1)
     if components < 2:
         return normalize(tfidf.toarray())
-    svd = TruncatedSVD(n_components=components, random_state=0, algorithm="arpack")
-    return normalize(svd.fit_transform(tfidf))
+    if min(n_docs, n_terms) > EXACT_LSA_MAX:
+        svd = TruncatedSVD(components, algorithm="randomized", n_iter=5, random_state=0)
+        return normalize(svd.fit_transform(tfidf))
+    if n_docs <= n_terms:  # X = U S V': the notes' coordinates U S from X X' = U S² U'
+        gram = (tfidf @ tfidf.T).toarray()
+        values, vectors = eigh(gram, subset_by_index=[n_docs - components, n_docs - 1])
+        lsa = vectors * np.sqrt(np.clip(values, 0.0, None))
+    else:  # X V from X' X = V S² V'
+        gram = (tfidf.T @ tfidf).toarray()
+        _, vectors = eigh(gram, subset_by_index=[n_terms - components, n_terms - 1])
+        lsa = tfidf @ vectors
+    return normalize(np.asarray(lsa)[:, ::-1])
 
 
 def centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
