@@ -92,10 +92,10 @@ def build_draft_themes(items: Sequence[Item], *, method: str | None = None) -> l
         closeness = vectors[members] @ centre
         central = [members[r] for r in sorted(range(len(members)), key=lambda r: -closeness[r])]
         drafts.append(Draft(central, centre, {i for i in members if i in dups}))
+    draft_titles(items, drafts, space, vocab)
     draft_summaries(items, drafts, space)
     for draft in drafts:
         draft_quotes(items, draft, vectors)
-    draft_titles(items, drafts, space, vocab)
     features = vectorizer.get_feature_names_out()
     terms = key_terms(tfidf, features, drafts, vocab, space)
     for draft, codes, own in zip(drafts, theme_codes(drafts, space), terms, strict=True):

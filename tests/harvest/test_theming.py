@@ -127,6 +127,23 @@ def test_a_summary_is_drawn_from_the_notes_and_quotes_say_something_else(method,
         assert all(marker_share(by_key[k].text) <= 0.25 for k in theme.quotes)
 
 
+@pytest.mark.parametrize(("name", "number"), ROUNDS)
+def test_a_summary_names_what_its_title_does_not(method, name, number):
+    """The summary beneath a title does not repeat the sentence the title was drawn from:
+    title and summary name different parts of the theme."""
+    items, _ = corpus(name, number)
+
+    def plain(text: str) -> str:
+        return " " + " ".join(re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", text.casefold())) + " "
+
+    for theme in build_draft_themes(items, method=method):
+        if len(theme.keys) < 3:
+            continue
+        body = theme.summary.split(". ", 1)[-1] if theme.summary.startswith("About ") else ""
+        for sentence in split_sentences(body or theme.summary):
+            assert plain(theme.title) not in plain(sentence), (theme.title, theme.summary)
+
+
 def test_a_quote_is_never_mostly_redaction_markers(method):
     items = [
         Item(1, "Call me on [phone] [name] [redacted]", "Table 1"),
