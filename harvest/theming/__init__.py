@@ -14,8 +14,8 @@ Then, the same for both:
 1. near-duplicates (same words, or TF-IDF cosine >= 0.85) are marked and go with the note
    they repeat; notes with no content word ("+1", "Yes") go with the note written just
    before them at their table (a reply to it);
-2. Ward clustering cut at the number of themes a harvester would make: about 1.1·√n
-   (9 for 70 notes, 4 for 12), at most ``MAX_THEMES``, more when one theme would hold over
+2. Ward clustering cut at the number of themes a harvester would make: about 1.25·√n
+   (10 for 70 notes, 4 for 12), at most ``MAX_THEMES``, more when one theme would hold over
    40 % of the round; a theme of one note joins the nearest theme (no catch-all "Other");
 3. each theme is drafted in its notes' own words: a title phrase of 3-8 words chosen
    KeyBERT-style (the clause of its notes closest in meaning to the theme and farthest

@@ -35,10 +35,12 @@ EXACT_LSA_MAX = 2000
 
 
 def theme_count(n: int) -> int:
-    """How many themes a harvester would draft from ``n`` distinct notes."""
+    """How many themes a harvester would draft from ``n`` distinct notes: about 1.25·√n,
+    10 for 70 (human harvests: 11 of 67 notes, 11 of 92, 7 of 42; 1.1·√n agreed less with
+    them, by ARI, on samples of our rounds). Halves round up, the same on every Python."""
     if n <= 3:
         return 1
-    return max(2, min(MAX_THEMES, round(1.1 * math.sqrt(n)), n // 2))
+    return max(2, min(MAX_THEMES, math.floor(1.25 * math.sqrt(n) + 0.5), n // 2))
 
 
 def _lsa(tfidf: csr_matrix) -> np.ndarray:
