@@ -144,6 +144,43 @@ def test_a_summary_names_what_its_title_does_not(method, name, number):
             assert plain(theme.title) not in plain(sentence), (theme.title, theme.summary)
 
 
+def test_a_theme_holding_two_ideas_has_a_summary_naming_both(minilm):
+    """Maximal marginal relevance: after the sentence closest to the theme, the next one
+    says something the first did not (here: contact cancelled, then solicitors)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    from harvest.theming.drafts import Draft
+    from harvest.theming.placing import Space
+    from harvest.theming.summaries import draft_summaries
+    from harvest.theming.vocabulary import Vocabulary
+
+    texts = [
+        "contact with my kids was cancelled again at the last minute",
+        "family time got cut to once a month and then cancelled",
+        "my contact sessions keep getting cancelled because of no transport",
+        "solicitor met me ten minutes before the hearing",
+        "never had a solicitor who explained the court papers",
+        "couldnt get legal aid for a solicitor",
+        "the food at the family centre was cold",
+        "the centre had no toys and the heating was off",
+    ]
+    items = [Item(i, text, f"Table {i % 3}") for i, text in enumerate(texts)]
+    tfidf = TfidfVectorizer(analyzer=Vocabulary().terms).fit_transform(texts)
+    space = Space(minilm, texts, tfidf)
+
+    def draft(rows: list[int]) -> Draft:
+        centre = normalize(space.vectors[rows].mean(axis=0, keepdims=True))[0]
+        return Draft(sorted(rows, key=lambda i: -float(space.vectors[i] @ centre)), centre, set())
+
+    merged, other = draft([0, 1, 2, 3, 4, 5]), draft([6, 7])
+    draft_summaries(items, [merged, other], space)
+    assert len(merged.summary_rows) == 2
+    assert {row // 3 for row in merged.summary_rows} == {0, 1}, merged.summary
+    assert "cancelled" in merged.summary.casefold()
+    assert "solicitor" in merged.summary.casefold()
+
+
 def test_a_quote_is_never_mostly_redaction_markers(method):
     items = [
         Item(1, "Call me on [phone] [name] [redacted]", "Table 1"),
