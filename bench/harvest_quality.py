@@ -29,7 +29,8 @@ from sklearn.metrics import adjusted_rand_score
 
 from harvest import embeddings
 from harvest.redaction import redact
-from harvest.theming import Item, build_draft_themes, rounds
+from harvest.theming import Item, build_draft_themes
+from harvest.theming import rounds as theming_rounds
 
 FIXTURES = ROOT / "tests" / "harvest" / "fixtures"
 CORPORA = [
@@ -127,7 +128,7 @@ def main() -> None:
     parser.add_argument("--no-codebook", action="store_true")
     args = parser.parse_args()
     if args.no_codebook:
-        rounds.theme_codes = lambda drafts, space: [[] for _ in drafts]
+        theming_rounds.theme_codes = lambda drafts, space: [[] for _ in drafts]
     methods = [m for m in args.methods.split(",") if m]
     if "minilm" in methods and not embeddings.available():
         print("minilm: the model is not installed (make install); measuring the others")

@@ -16,7 +16,8 @@ Then, the same for both:
    before them at their table (a reply to it);
 2. Ward clustering cut at the number of themes a harvester would make: about 1.25·√n
    (10 for 70 notes, 4 for 12), at most ``MAX_THEMES``, more when one theme would hold over
-   40 % of the round; a theme of one note joins the nearest theme (no catch-all "Other");
+   40 % of the round; a theme over twice the round's average is split in two; a theme of
+   one note joins the nearest theme (no catch-all "Other");
 3. each theme is drafted in its notes' own words: a title phrase of 3-8 words chosen
    KeyBERT-style (the clause of its notes closest in meaning to the theme and farthest
    from the round's other themes; never two equal titles in a round), a summary of 1-3

@@ -22,6 +22,7 @@ from harvest.wording import expand_shorthand
 DUPLICATE_SIMILARITY = 0.85
 MAX_THEMES = 20
 LARGEST_SHARE = 0.4  # no theme holds more of a round than this (rounds over six notes)
+SPLIT_ABOVE = 2.0  # nor more than this many times the round's average theme
 # Past this many notes in a round, an even sample is embedded and clustered, and every other
 # note joins the theme of the sampled notes whose words it shares most (docs/harvest.md).
 EMBED_MAX_NOTES = 700
@@ -166,12 +167,15 @@ def cluster(vectors: np.ndarray, rows: list[int]) -> list[list[int]]:
 
 
 def within_share(groups: list[list[int]], vectors: np.ndarray, n: int) -> list[list[int]]:
-    """Split any theme holding more than ``LARGEST_SHARE`` of a round (its near-duplicates
-    and replies counted) in two by Ward, until none does."""
+    """Split, in two by Ward, any theme of a round of more than six notes holding more than
+    ``LARGEST_SHARE`` of it, or more than ``SPLIT_ABOVE`` times the average theme (its
+    near-duplicates and replies counted): a theme that large holds more than one idea, and
+    a harvester would name both. Largest first, until none does."""
     groups = [g for g in groups if g]
+    limit = min(LARGEST_SHARE * n, SPLIT_ABOVE * n / max(1, len(groups)))
     while n > 6:
         largest = max(groups, key=len)
-        if len(largest) <= LARGEST_SHARE * n:
+        if len(largest) <= limit or len(largest) < 4:
             break
         labels = fcluster(linkage(vectors[largest], method="ward"), t=2, criterion="maxclust")
         halves = [
