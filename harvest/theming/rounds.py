@@ -35,10 +35,13 @@ def build_draft_themes(items: Sequence[Item], *, method: str | None = None) -> l
     """Group ``items`` into themes, heaviest first; every item in exactly one theme.
 
     Near-duplicates are themed with the note they repeat, so that ten copies of one
-    sentence do not look like a theme apart.
+    sentence do not look like a theme apart. Items are taken in the order of their keys
+    (note ids: the order they were written), so every tie is broken by note id and the
+    same notes give the same themes in whatever order they are handed in.
     """
     if not items:
         return []
+    items = sorted(items, key=lambda item: item.key)
     method = method or default_method()
     if method not in METHODS:
         raise ValueError(f"Unknown theming method {method!r}: use one of {METHODS}.")
@@ -89,10 +92,10 @@ def build_draft_themes(items: Sequence[Item], *, method: str | None = None) -> l
         closeness = vectors[members] @ centre
         central = [members[r] for r in sorted(range(len(members)), key=lambda r: -closeness[r])]
         drafts.append(Draft(central, centre, {i for i in members if i in dups}))
+    draft_titles(items, drafts, space, vocab)
     draft_summaries(items, drafts, space)
     for draft in drafts:
         draft_quotes(items, draft, vectors)
-    draft_titles(items, drafts, space, vocab)
     features = vectorizer.get_feature_names_out()
     terms = key_terms(tfidf, features, drafts, vocab, space)
     for draft, codes, own in zip(drafts, theme_codes(drafts, space), terms, strict=True):

@@ -13,7 +13,7 @@ from scipy.sparse import csr_matrix
 from harvest import embeddings
 from harvest.theming.drafts import Draft, Item, quotable
 from harvest.theming.placing import Space, centred
-from harvest.theming.vocabulary import GENERIC, Vocabulary, fold
+from harvest.theming.vocabulary import GENERIC, Vocabulary, fold, normalised
 from harvest.wording import as_sentence, shorten, split_sentences
 
 QUOTE_SIMILARITY = 0.8  # two quotes more alike than this (in the round's terms) say the same
@@ -30,16 +30,28 @@ def _summary_sentences(theme: Draft) -> int:
     return 1 if n <= 3 else 2 if n <= 8 else 3
 
 
+def _repeats_title(sentence: str, title: str) -> bool:
+    """Whether ``sentence`` holds the theme's title: the summary beneath a title says
+    something the title has not said already."""
+    return bool(title) and f" {normalised(title)} " in f" {normalised(sentence)} "
+
+
 def draft_summaries(items: Sequence[Item], themes: list[Draft], space: Space) -> None:
     """1-3 sentences per theme from its most representative notes: the sentence closest
-    in meaning to the theme first, then the next closest that says something else."""
+    in meaning to the theme first, then the next closest that says something else; never
+    the sentence its title was drawn from (unless there is no other), so that the title
+    and the summary beneath it name different parts of the theme."""
     candidates: list[tuple[int, int, str]] = []  # (theme, row, sentence)
     for t, theme in enumerate(themes):
         pool = [i for i in theme.members if i not in theme.duplicates][:SUMMARY_SENTENCE_POOL]
-        for i in pool:
-            for sentence in split_sentences(items[i].text)[:3]:
-                if quotable(sentence):
-                    candidates.append((t, i, sentence))
+        mine = [
+            (t, i, sentence)
+            for i in pool
+            for sentence in split_sentences(items[i].text)[:3]
+            if quotable(sentence)
+        ]
+        fresh = [c for c in mine if not _repeats_title(c[2], theme.title)]
+        candidates.extend(fresh or mine)
     vectors = space.phrases([s for _, _, s in candidates])
     for t, theme in enumerate(themes):
         mine = [(c, row, s) for c, (tt, row, s) in enumerate(candidates) if tt == t]
