@@ -22,6 +22,7 @@ from cafes.models import ChatMessage, Note, Seat, Table
 from config.asgi import application
 from events.identity import remember_participant
 from events.models import EventStatus, StaffRole
+from harvest.models import Theme
 from tests.cafes.conftest import make_event, staff_viewer
 from tests.factories import EventFactory, ParticipantFactory
 
@@ -56,6 +57,9 @@ class World:
         self.table = Table.objects.get(event=self.event, host=self.staff[TABLE_HOST])
         self.participant = Seat.objects.filter(table=self.table).first().participant
         self.other = ParticipantFactory(event=EventFactory(status=EventStatus.LIVE))
+        self.theme = Theme.objects.create(
+            event=self.event, round=self.event.rounds.get(number=1), title="Contact"
+        )
 
     def cookie(self, who: str) -> str | None:
         if who == ANONYMOUS:
@@ -113,6 +117,12 @@ def pages(world: World) -> list[tuple[str, str, str, dict]]:
         ),
         ("harvest workspace", "get", reverse("harvest:workspace", args=[slug]), curate),
         ("harvest board", "get", reverse("harvest:board", args=[slug]), curate),
+        (
+            "harvest theme opened on a folded board",
+            "get",
+            reverse("harvest:theme_cards", args=[slug, world.theme.pk]),
+            curate,
+        ),
         ("harvest markers", "get", reverse("harvest:markers", args=[slug]), curate),
         ("harvest list of notes", "get", reverse("harvest:notes", args=[slug]), curate),
         (
