@@ -24,6 +24,7 @@ from harvest.listing import (
     NoteFilters,
     answer_groups,
     list_choices,
+    list_total,
     note_page,
     note_total,
 )
@@ -73,6 +74,7 @@ def _list_context(event: Event, filters: NoteFilters, error: str = "") -> dict:
         "listing": note_page(event=event, filters=filters),
         "choices": choices,
         "theme_rounds": choices.themes_of(filters.round),
+        "chat_rounds": choices.chat_of(filters.round),
         "version": harvest_version(event=event),
         "last_change": last_change(event=event),
         "list_error": error,
@@ -89,7 +91,7 @@ VIEWS: dict[str, Callable[[Event, QueryDict], dict]] = {
 def _workspace_page(
     request: HttpRequest, event: Event, view: str, context: dict, status: int = 200
 ) -> HttpResponse:
-    context = {**context, "event": event, "view": view, "note_total": note_total(event=event)}
+    context = {**context, "event": event, "view": view, "list_total": list_total(event=event)}
     return render(request, "harvest/workspace.html", context, status=status)
 
 
