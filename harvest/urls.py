@@ -10,7 +10,7 @@ urlpatterns = [
     path("events/<slug:slug>/harvest/", views.workspace, name="workspace"),
     path("events/<slug:slug>/harvest/board/", views.board, name="board"),
     path(
-        "events/<slug:slug>/harvest/themes/<int:theme_id>/cards/",
+        "events/<slug:slug>/harvest/themes/<int:pk>/cards/",
         views.theme_cards,
         name="theme_cards",
     ),

@@ -193,10 +193,10 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def theme_cards(request: HttpRequest, slug: str, theme_id: int) -> HttpResponse:
+def theme_cards(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One theme of a folded board as it opens: its title, summary, tools and cards."""
     event = _event_for_curation(request, slug)
-    theme = get_object_or_404(Theme, event=event, pk=theme_id)
+    theme = get_object_or_404(Theme, event=event, pk=pk)
     opened = opened_theme(theme=theme)
     context = {
         "event": event,
