@@ -5,8 +5,9 @@ the register of real consultation notes (``tests/harvest/fixtures``: each fixtur
 as written, then joined with another note of its round, as ``bench/harvest_quality.py``
 does), drafts its themes, then measures the workspace as its facilitator opens it:
 
-- the HTML of each view (the default view first) and the server's time to render it
-  (Django's test client, in process, median of ``--runs``);
+- the HTML of each view (the default view first), and of the folded board's biggest theme
+  as it opens, and the server's time to render it (Django's test client, in process,
+  median of ``--runs``);
 - Chromium (Debian's, driven by Playwright) loading the default view from a real uvicorn:
   time to the first byte, to DOMContentLoaded (the page's module scripts have run: it
   answers the keyboard) and to load, and how many elements the page has.
@@ -144,23 +145,30 @@ def server_side(event, runs: int) -> dict[str, tuple[int, float]]:
     from django.test import Client
     from django.urls import reverse
 
+    from harvest.models import Theme
+
     client = Client(HTTP_HOST="localhost")
     client.force_login(get_user_model().objects.get(username=FACILITATOR))
     url = reverse("harvest:workspace", args=[event.slug])
+    biggest = max(Theme.objects.filter(event=event), key=lambda t: t.members.count())
     views = {
-        "default": "",
-        "list": "?view=list",
-        "list, one table": "?view=list&table=" + str(event.tables.order_by("number")[0].id),
-        "list, search": "?view=list&q=social+worker",
-        "board": "?view=board",
-        "answers": "?view=answers",
+        "default": url,
+        "list": url + "?view=list",
+        "list, one table": f"{url}?view=list&table={event.tables.order_by('number')[0].id}",
+        "list, search": url + "?view=list&q=social+worker",
+        "board": url + "?view=board",
+        # A folded board's biggest theme, opened: its part of the board, fetched.
+        f"theme of {biggest.members.count()}": reverse(
+            "harvest:theme_cards", args=[event.slug, biggest.id]
+        ),
+        "answers": url + "?view=answers",
     }
     out = {}
-    for name, query in views.items():
+    for name, address in views.items():
         times, size = [], 0
         for _ in range(runs):
             started = time.perf_counter()
-            response = client.get(url + query)
+            response = client.get(address)
             times.append(time.perf_counter() - started)
             assert response.status_code == 200, (name, response.status_code)
             size = len(response.content)

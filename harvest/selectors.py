@@ -26,7 +26,7 @@ from harvest.models import (
     ThemeKind,
     ThemeNote,
 )
-from harvest.redaction import Piece, Redacted, pieces, redact
+from harvest.redaction import Redacted, redact
 from harvest.theming import (
     OTHER_SUMMARY,
     OTHER_TITLE,
@@ -415,90 +415,6 @@ def explore_events(*, series: Series) -> QuerySet[Event]:
 
 
 # --- the curation workspace -------------------------------------------------------------
-
-
-@dataclass
-class Card:
-    member: ThemeNote
-    obj: object  # the note or chat message
-    pieces: list[Piece]  # its text with markers, and words kept as not personal data
-    redacted: list[str]  # kinds of personal data taken out
-    role: str
-    table: str
-    key: str  # "note-12", its place on the marker review page
-
-    @property
-    def has_markers(self) -> bool:
-        return any(piece.kind for piece in self.pieces)
-
-
-@dataclass
-class Column:
-    theme: Theme
-    cards: list[Card]
-
-    @property
-    def table_count(self) -> int:
-        return len({c.table for c in self.cards if c.table})
-
-
-@dataclass
-class Row:
-    kind: str
-    round_number: int | None
-    prompt: str
-    columns: list[Column]
-
-    @property
-    def label(self) -> str:
-        where = f"Round {self.round_number}" if self.round_number else "Whole event"
-        what = "notes from the tables" if self.kind == ThemeKind.NOTES else "plenary chat"
-        return f"{where}: {what}"
-
-    @property
-    def slug(self) -> str:
-        return f"{self.kind}-{self.round_number or 0}"
-
-
-def workspace_rows(*, event: Event) -> list[Row]:
-    """The themes of an event as the workspace shows them: a row per round and kind, a
-    column per theme, a card per note, with redactions marked."""
-    redactor = Redactor(event)
-    notes = {n.id: n for n in harvestable_notes(event=event)}
-    messages = {m.id: m for m in harvestable_messages(event=event)}
-    members = defaultdict(list)
-    for m in ThemeNote.objects.filter(theme__event=event).order_by("position", "id"):
-        members[m.theme_id].append(m)
-    rows: dict[tuple, Row] = {}
-    themes = Theme.objects.filter(event=event).select_related("round")
-    for theme in themes.order_by("round__number", "kind", "is_other", "position", "id"):
-        key = (theme.kind, theme.round_id)
-        if key not in rows:
-            rows[key] = Row(
-                kind=theme.kind,
-                round_number=theme.round.number if theme.round else None,
-                prompt=theme.round.prompt if theme.round and theme.kind == ThemeKind.NOTES else "",
-                columns=[],
-            )
-        cards = []
-        for m in members[theme.id]:
-            obj = notes.get(m.note_id) if m.note_id else messages.get(m.message_id)
-            if obj is None:
-                continue
-            redacted = redactor.note(obj) if m.note_id else redactor.message(obj)
-            cards.append(
-                Card(
-                    member=m,
-                    obj=obj,
-                    pieces=pieces(obj.text, redacted),
-                    redacted=redacted.kinds,
-                    role=obj.role_code,
-                    table=obj.table.label if m.note_id else "",
-                    key=f"note-{obj.id}" if m.note_id else f"message-{obj.id}",
-                )
-            )
-        rows[key].columns.append(Column(theme=theme, cards=cards))
-    return sorted(rows.values(), key=lambda r: (r.round_number or 10**6, r.kind != ThemeKind.NOTES))
 
 
 def unthemed_count(*, event: Event) -> int:

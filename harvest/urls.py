@@ -9,6 +9,11 @@ app_name = "harvest"
 urlpatterns = [
     path("events/<slug:slug>/harvest/", views.workspace, name="workspace"),
     path("events/<slug:slug>/harvest/board/", views.board, name="board"),
+    path(
+        "events/<slug:slug>/harvest/themes/<int:pk>/cards/",
+        views.theme_cards,
+        name="theme_cards",
+    ),
     path("events/<slug:slug>/harvest/act/<str:action>/", views.act, name="act"),
     path("events/<slug:slug>/harvest/notes/", views.notes, name="notes"),
     path("events/<slug:slug>/harvest/notes/<str:action>/", views.notes_act, name="notes_act"),

@@ -2,7 +2,7 @@
 marker review and the series view: parse, authorise, call a service, render the board, the
 list (or page) again."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from events.models import Event, Series
 from events.permissions import can_view_series
 from harvest import services
+from harvest.board import opened_theme, workspace_rows
 from harvest.errors import HarvestError
 from harvest.hooks import agenda_offer
 from harvest.listing import (
@@ -24,6 +25,7 @@ from harvest.listing import (
     NoteFilters,
     answer_groups,
     list_choices,
+    list_total,
     note_page,
     note_total,
 )
@@ -34,7 +36,6 @@ from harvest.selectors import (
     harvest_version,
     last_change,
     unthemed_count,
-    workspace_rows,
 )
 from harvest.series import series_columns
 
@@ -46,17 +47,23 @@ def _event_for_curation(request: HttpRequest, slug: str) -> Event:
     return event
 
 
-def _board_context(event: Event) -> dict:
+def _opened(values: list[str]) -> set[int]:
+    """The themes a harvester has open on a folded board (``open=12&open=15``)."""
+    return {int(value) for value in values if value.isdigit()}
+
+
+def _board_context(event: Event, opened: Collection[int] = ()) -> dict:
+    # A big event's themes are folded (title and count), their cards read only when opened.
+    compact = note_total(event=event) > BIG_EVENT_NOTES
     return {
         "event": event,
-        "rows": workspace_rows(event=event),
+        "rows": workspace_rows(event=event, folded=compact, opened=opened),
         "version": harvest_version(event=event),
         "last_change": last_change(event=event),
         "unthemed": unthemed_count(event=event),
         "conclusions": getattr(getattr(event, "harvest", None), "conclusions", ""),
         "has_curated": services.has_curated_themes(event=event),
-        # A big event's themes are folded (title and count): the board stays short.
-        "compact": note_total(event=event) > BIG_EVENT_NOTES,
+        "compact": compact,
     }
 
 
@@ -67,6 +74,7 @@ def _list_context(event: Event, filters: NoteFilters, error: str = "") -> dict:
         "listing": note_page(event=event, filters=filters),
         "choices": choices,
         "theme_rounds": choices.themes_of(filters.round),
+        "chat_rounds": choices.chat_of(filters.round),
         "version": harvest_version(event=event),
         "last_change": last_change(event=event),
         "list_error": error,
@@ -83,7 +91,7 @@ VIEWS: dict[str, Callable[[Event, QueryDict], dict]] = {
 def _workspace_page(
     request: HttpRequest, event: Event, view: str, context: dict, status: int = 200
 ) -> HttpResponse:
-    context = {**context, "event": event, "view": view, "note_total": note_total(event=event)}
+    context = {**context, "event": event, "view": view, "list_total": list_total(event=event)}
     return render(request, "harvest/workspace.html", context, status=status)
 
 
@@ -174,11 +182,32 @@ def notes_act(request: HttpRequest, slug: str, action: str) -> HttpResponse:
 @login_required
 @require_GET
 def board(request: HttpRequest, slug: str) -> HttpResponse:
-    """The board alone, for live refresh; 204 when the client already has this version."""
+    """The board alone, for live refresh, with the folded themes the harvester has open
+    (``open``) opened; 204 when the client already has this version."""
     event = _event_for_curation(request, slug)
     if request.GET.get("since") == str(harvest_version(event=event)):
         return HttpResponse(status=204)
-    return render(request, "harvest/_board.html", _board_context(event))
+    context = _board_context(event, _opened(request.GET.getlist("open")))
+    return render(request, "harvest/_board.html", context)
+
+
+@login_required
+@require_GET
+def theme_cards(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One theme of a folded board as it opens: its title, summary, tools and cards."""
+    event = _event_for_curation(request, slug)
+    theme = get_object_or_404(Theme, event=event, pk=pk)
+    opened = opened_theme(theme=theme)
+    context = {
+        "event": event,
+        "row": opened.row,
+        "column": opened.column,
+        "theme": theme,
+        "number": opened.number,
+        "is_first": opened.is_first,
+        "is_last": opened.is_last,
+    }
+    return render(request, "harvest/_theme.html", context)
 
 
 def _theme(event: Event, value: str | None) -> Theme:
@@ -279,17 +308,20 @@ ACTIONS: dict[str, Callable] = {
 @login_required
 @require_POST
 def act(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    """Apply one curation change and answer with the new board (or the error, status 400)."""
+    """Apply one curation change and answer with the new board (or the error, status 400),
+    the folded themes the harvester has open (``open``) opened."""
     event = _event_for_curation(request, slug)
     if action not in ACTIONS:
         return HttpResponse("Unknown action.", status=404, content_type="text/plain")
     try:
         ACTIONS[action](event, request.POST, request.user)
     except HarvestError as error:
-        response = render(request, "harvest/_board.html", _board_context(event), status=400)
+        context = _board_context(event, _opened(request.POST.getlist("open")))
+        response = render(request, "harvest/_board.html", context, status=400)
         response["X-Harvest-Error"] = quote(" ".join(error.messages))
         return response
-    response = render(request, "harvest/_board.html", _board_context(event))
+    context = _board_context(event, _opened(request.POST.getlist("open")))
+    response = render(request, "harvest/_board.html", context)
     change = last_change(event=event)
     message = "Undone." if action == "undo" else (change.description if change else "Saved.")
     response["X-Harvest-Message"] = quote(message)

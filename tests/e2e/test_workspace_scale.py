@@ -1,8 +1,10 @@
 """A big imported event's harvest workspace in Chromium (issue 19): 600 notes over 3 rounds
-and 20 tables, written like real consultation notes (bench/workspace.py). The facilitator
-finds one table's notes in the list, moves three to another theme by keyboard alone, finds
-them under it, searches, undoes; the page stays small. Screenshots: docs/screenshots/
-harvest-list-*.png, harvest-board-folded.png, harvest-answers.png."""
+and 20 tables, written like real consultation notes, and the plenary chat
+(bench/workspace.py). The facilitator finds one table's notes in the list, moves three to
+another theme by keyboard alone, finds them under it (the folded board loads a theme's
+cards as it opens) and moves one of them on by keyboard, finds the chat, searches, undoes;
+the pages stay small. Screenshots: docs/screenshots/harvest-list-*.png,
+harvest-board-folded.png, harvest-answers.png."""
 
 import io
 import re
@@ -14,7 +16,7 @@ from playwright.sync_api import expect
 from bench.workspace import write_import_file
 from events.models import Event
 from harvest.models import Theme, ThemeNote
-from harvest.selectors import harvestable_notes
+from harvest.selectors import harvestable_messages, harvestable_notes, is_staff_message
 from harvest.services import build_themes
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_imported_harvest import sign_in
@@ -61,10 +63,14 @@ def test_a_facilitator_finds_and_moves_notes_of_a_big_event_by_keyboard(
     page = new_context(viewport=DESKTOP).new_page()
     sign_in(page, live_server_url, "harvester")
 
-    # 1. A big event opens on the list: 100 notes a page, the page small.
+    # 1. A big event opens on the list: 100 notes a page, the page small; its chat follows.
     assert html_size(page, workspace) < HTML_LIMIT
     expect(page.get_by_role("link", name="List of notes")).to_have_attribute("aria-current", "page")
-    expect(page.locator("#list-count")).to_have_text("Showing 1\N{EN DASH}100 of 600 notes.")
+    chat = harvestable_messages(event=event).count()
+    assert chat
+    expect(page.locator("#list-count")).to_have_text(
+        f"Showing 1\N{EN DASH}100 of 600 notes and {chat} chat messages."
+    )
     assert_no_axe_violations(page, "harvest-list")
 
     # 2. One table's notes, by keyboard: choose the table and submit the filters.
@@ -118,20 +124,65 @@ def test_a_facilitator_finds_and_moves_notes_of_a_big_event_by_keyboard(
     placed = dict(ThemeNote.objects.filter(note_id__in=notes).values_list("note_id", "theme_id"))
     assert placed == dict.fromkeys(notes, target.id)
 
-    # 4. They are under that theme: in the list filtered by it, and on the folded board.
+    # 4. They are under that theme: in the list filtered by it, and on the folded board,
+    # whose HTML holds titles and counts; a theme's cards load as it opens.
     page.goto(f"{workspace}?view=list&theme={target.id}")
     for note in chosen:
         expect(page.locator(f'input[name="notes"][value="{note}"]')).to_have_count(1)
     board_size = html_size(page, f"{workspace}?view=board")
+    assert board_size < HTML_LIMIT
+    expect(page.locator(".note-card")).to_have_count(0)
     fold = page.locator(f'details[data-fold="{target.id}"]')
     expect(fold).not_to_have_attribute("open", "")
     fold.locator("> summary").focus()
     page.keyboard.press("Enter")
     expect(fold).to_have_attribute("open", "")
-    for note in notes:
-        member = ThemeNote.objects.get(note_id=note)
-        expect(fold.locator(f'.note-card[data-member="{member.id}"]')).to_be_visible()
+    members = {note: ThemeNote.objects.get(note_id=note).id for note in notes}
+    for member in members.values():
+        expect(fold.locator(f'.note-card[data-member="{member}"]')).to_be_visible()
+    expect(fold.locator(".note-card")).to_have_count(target.members.count())
     screenshot(page, "harvest-board-folded")
+
+    # ... and one of them moves on by keyboard: M on the card, arrows, Enter. Its new theme
+    # opens with the note focused in it; the theme it left stays open.
+    member = members[int(chosen[0])]
+    card = fold.locator(f'.note-card[data-member="{member}"]')
+    card.focus()
+    page.keyboard.press("m")
+    dialog = page.get_by_role("dialog", name="Move note to which theme?")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    choice = page.locator("#move-targets button:focus")
+    onward, onward_title = choice.get_attribute("data-target"), choice.inner_text()
+    assert onward != str(target.id)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_have_text(f"Note moved to “{onward_title}”.")
+    moved = page.locator(f'details[data-fold="{onward}"] .note-card[data-member="{member}"]')
+    expect(moved).to_be_focused()
+    expect(page.locator(f'details[data-fold="{target.id}"]')).to_have_attribute("open", "")
+    expect(page.locator(f'details[data-fold="{onward}"]')).to_have_attribute("open", "")
+    assert ThemeNote.objects.get(pk=member).theme_id == int(onward)
+    screenshot(page, "harvest-board-moved-by-keyboard")
+    undo = page.get_by_role("button", name="Undo last change")
+    undo.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Undone.")
+    assert ThemeNote.objects.get(pk=member).theme_id == target.id
+    expect(
+        page.locator(f'details[data-fold="{target.id}"] [data-member="{member}"]')
+    ).to_be_visible()
+
+    # The plenary chat is in the list too, read-only there (it moves on the board).
+    page.goto(f"{workspace}?view=list&kind=chat")
+    expect(page.locator("#list-count")).to_have_text(
+        f"Showing 1\N{EN DASH}{chat} of {chat} chat messages that match."
+    )
+    expect(page.locator("td[data-label=Kind]", has_text="Chat")).to_have_count(chat)
+    expect(page.locator('input[name="notes"]')).to_have_count(0)
+    staff = sum(is_staff_message(m) for m in harvestable_messages(event=event))
+    assert staff  # the fixture's STAFF comments: the facilitator's, never a participant's
+    expect(page.locator(".note-list__text .badge--staff")).to_have_count(staff)
+    screenshot(page, "harvest-list-chat")
 
     # 5. Search a word: every line shown holds it, case aside.
     page.goto(workspace)

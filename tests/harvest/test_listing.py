@@ -9,13 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from cafes.models import ClosingAnswer, Note
+from cafes.models import ChatMessage, ClosingAnswer, Note
 from events.models import StaffRole
 from harvest import views
 from harvest.errors import HarvestError
 from harvest.listing import NoteFilters, note_page
 from harvest.models import CurationChange, Theme, ThemeNote
-from harvest.selectors import harvestable_notes
+from harvest.selectors import harvestable_messages, harvestable_notes
 from harvest.services import build_themes, move_notes, undo_last_change
 from tests.factories import (
     EventFactory,
@@ -68,20 +68,30 @@ def notes_of(theme: Theme, count: int) -> list[int]:
 # --- the list: filters, search, paging ----------------------------------------------------
 
 
-def test_the_list_counts_and_pages_the_notes(signed_in, themed):
-    total = harvestable_notes(event=themed).count()
-    assert total > 200
+def test_the_list_counts_and_pages_the_notes_then_the_chat(signed_in, themed):
+    notes = harvestable_notes(event=themed).count()
+    chat = harvestable_messages(event=themed).count()
+    assert notes > 200
+    assert chat > 10
+    total = notes + chat
+    counted = f"{notes} notes and {chat} chat messages"
+    pages = -(-total // 100)
+    assert pages > 2
     page = page_of(signed_in, themed)
-    assert f"Showing 1\N{EN DASH}100 of {total} notes." in page
+    assert f"Showing 1\N{EN DASH}100 of {counted}." in page
     assert page.count('name="notes"') == 100
-    assert "Page 1 of 3" in page
+    assert f"Page 1 of {pages}" in page
     assert 'rel="next"' in page
     assert 'rel="prev"' not in page
-    last = page_of(signed_in, themed, page=3)
-    assert f"Showing 201\N{EN DASH}{total} of {total} notes." in last
-    assert last.count('name="notes"') == total - 200
+    first = (pages - 1) * 100 + 1
+    last = page_of(signed_in, themed, page=pages)
+    assert f"Showing {first}\N{EN DASH}{total} of {counted}." in last
+    # Notes first, then the chat: the last page ends with the chat's last messages.
+    notes_on_last = max(0, notes - (pages - 1) * 100)
+    assert last.count('name="notes"') == notes_on_last
+    assert last.count('class="note-list__chat"') == total - first + 1 - notes_on_last
     # A page beyond the last shows the last.
-    assert f"Showing 201\N{EN DASH}{total} of {total}" in page_of(signed_in, themed, page=99)
+    assert f"Showing {first}\N{EN DASH}{total} of {counted}" in page_of(signed_in, themed, page=99)
 
 
 def test_the_list_filters_by_round_table_kind_and_theme(signed_in, themed):
@@ -99,7 +109,8 @@ def test_the_list_filters_by_round_table_kind_and_theme(signed_in, themed):
     assert f"of {in_theme} note{'s' if in_theme > 1 else ''} that match" in page
     # Nonsense values are ignored rather than refused: the whole list shows.
     page = page_of(signed_in, themed, round="x", kind="nonsense", theme="abc")
-    assert f"Showing 1\N{EN DASH}100 of {notes.count()} notes." in page
+    chat = harvestable_messages(event=themed).count()
+    assert f"Showing 1\N{EN DASH}100 of {notes.count()} notes and {chat} chat messages." in page
 
 
 def test_the_list_shows_notes_not_yet_in_a_theme(signed_in, themed):
@@ -141,6 +152,113 @@ def test_the_search_selector_pages_what_it_found(themed):
     assert found.last == 5
     shown = ["".join(piece.text for piece in line.pieces) for line in found.lines]
     assert all("social worker" in text.casefold() for text in shown)
+
+
+# --- the plenary chat in the list ---------------------------------------------------------
+
+
+def chat_line(page: str, text: str) -> str:
+    """The line of the list that holds ``text``."""
+    start = page.index(text, page.index("<tbody>"))
+    return page[page.rindex("<tr", 0, start) : page.index("</tr>", start)]
+
+
+def test_the_chat_is_in_the_list_as_kind_chat_read_only(signed_in, themed):
+    messages = harvestable_messages(event=themed)
+    page = page_of(signed_in, themed, kind="chat")
+    assert f"Showing 1\N{EN DASH}{messages.count()} of {messages.count()} chat messages" in page
+    assert 'name="notes"' not in page  # chat moves on the board, between the chat's themes
+    assert "Chat messages move on the board" in page
+    assert page.count('<td data-label="Kind">Chat</td>') == messages.count()
+    assert page.count('<td data-label="Table">Plenary chat</td>') == messages.count()
+    assert '<option value="chat" selected>Chat</option>' in page
+    line = chat_line(page, "Nobody explains the court process")
+    assert "Facilitator" not in line
+    theme = Theme.objects.get(members__message__text="Nobody explains the court process")
+    assert f"theme={theme.id}" in line
+    # By round, by the chat's theme (offered in the filter, never as a place to move notes).
+    in_round = messages.filter(round__number=1).count()
+    page = page_of(signed_in, themed, kind="chat", round=1)
+    assert f"of {in_round} chat message" in page
+    page = page_of(signed_in, themed, theme=theme.id)
+    assert f"of {theme.members.count()} chat message" in page
+    assert 'label="Round 1: plenary chat"' in page
+    move_to = page[
+        page.index('id="move-target"') : page.index("</select>", page.index('id="move-target"'))
+    ]
+    assert f'value="{theme.id}"' not in move_to
+    # A table, or a kind of note, has no chat.
+    assert "Nobody explains" not in page_of(signed_in, themed, table=themed.tables.first().id)
+    assert "Nobody explains" not in page_of(signed_in, themed, kind="idea")
+
+
+def test_the_chat_is_searched_and_redacted_as_the_notes_are(signed_in, themed):
+    rounds = themed.rounds.get(number=1)
+    said = ChatMessage.objects.create(
+        event=themed,
+        round=rounds,
+        participant=themed.participants.get(pseudonym="Hope"),
+        role_code="BP",
+        text="Sarah told me to ring 07700 900777 about respite weekends",
+        client_id=uuid.uuid4(),
+    )
+    page = page_of(signed_in, themed, q="respite weekends")
+    line = chat_line(page, "respite weekends")
+    assert '<mark class="redaction" title="Redacted: name">[name]</mark>' in line
+    assert "07700 900777" not in page
+    assert f"#message-{said.id}" in line  # "Check markers" of this message
+    assert "Sarah" not in page_of(signed_in, themed, q="respite")
+    assert "No notes that match “900777”." in page_of(signed_in, themed, q="900777")
+    # Not themed yet: it waits under "Not in a theme yet" with the late notes.
+    assert "respite weekends" in page_of(signed_in, themed, theme="none")
+
+
+def test_the_facilitators_chat_is_theirs_and_withdrawn_words_are_not_shown(signed_in, themed):
+    harvester = themed.memberships.get().user
+    round_2 = themed.rounds.get(number=2)
+    welcome = "Welcome back, the second round starts in two minutes"
+    imported = "Please add your thoughts to the chat before the break"
+    ChatMessage.objects.create(
+        event=themed, round=round_2, author_user=harvester, text=welcome, client_id=uuid.uuid4()
+    )
+    ChatMessage.objects.create(  # staff chat of an imported event: no participant, FAC
+        event=themed, round=round_2, role_code="FAC", text=imported, client_id=uuid.uuid4()
+    )
+    gone = themed.participants.get(pseudonym="Robin3")
+    words = list(ChatMessage.objects.filter(participant=gone).values_list("text", flat=True))
+    others = ChatMessage.objects.exclude(participant=gone).values_list("text", flat=True)
+    words = [w for w in words if w not in set(others)]
+    assert words
+    withdraw(gone)
+    page = page_of(signed_in, themed, kind="chat")
+    for text in (welcome, imported):
+        line = chat_line(page, text)
+        assert '<span class="badge badge--staff">Facilitator</span>' in line
+        assert "The facilitator's words: not themed" in line
+    assert page.count("badge--staff") == 2
+    assert not [w for w in words if escape(w) in page]
+    expected = harvestable_messages(event=themed).count()
+    assert f"of {expected} chat messages" in page
+    # The staff's words are never themed: they are not among those waiting for a theme.
+    waiting = page_of(signed_in, themed, theme="none")
+    assert welcome not in waiting
+    assert imported not in waiting
+
+
+def test_every_note_and_message_is_on_a_page_of_the_list(themed):
+    expected = {f"note-{pk}" for pk in harvestable_notes(event=themed).values_list("id", flat=True)}
+    expected |= {
+        f"message-{pk}" for pk in harvestable_messages(event=themed).values_list("id", flat=True)
+    }
+    seen, number = [], 1
+    while True:
+        page = note_page(event=themed, filters=NoteFilters(page=number), per_page=40)
+        seen += [line.key for line in page.lines]
+        if number == page.pages:
+            break
+        number += 1
+    assert len(seen) == len(expected)
+    assert set(seen) == expected
 
 
 # --- moving many notes ------------------------------------------------------------------
@@ -338,11 +456,8 @@ def test_a_small_event_opens_on_the_board_and_a_big_one_on_the_list(signed_in, t
     board = signed_in.get(url, {"view": "board"}).content.decode()
     themes = Theme.objects.filter(event=themed).count()
     assert board.count('<details class="theme-fold"') == themes
-    # Folded, every note is still on the board.
-    assert (
-        board.count('class="card note-card')
-        == ThemeNote.objects.filter(theme__event=themed).count()
-    )
+    # Folded, the board holds no card: a theme's cards load as it opens (test_views.py).
+    assert 'class="card note-card' not in board
 
 
 def test_only_facilitators_use_the_list(client, fixture_event):

@@ -187,6 +187,7 @@ PK_OF = {
     "events:invitation_resend": lambda event: event.invitations.all(),
     "events:participant_check_in": lambda event: event.participants.all(),
     "events:event_staff_remove": lambda event: event.memberships.all(),
+    "harvest:theme_cards": lambda event: event.themes.all(),
     "openspace:topic": lambda event: Topic.objects.filter(event=event),
     "openspace:topic_action": lambda event: Topic.objects.filter(event=event),
     "reports:download": lambda _: ReportFile.objects.all(),

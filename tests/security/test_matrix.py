@@ -22,6 +22,7 @@ from cafes.models import ChatMessage, Note, Seat, Table
 from config.asgi import application
 from events.identity import remember_participant
 from events.models import EventStatus, StaffRole, Stage
+from harvest.models import Theme
 from tests.cafes.conftest import make_event, staff_viewer
 from tests.factories import EventFactory, MembershipFactory, ParticipantFactory
 
@@ -60,6 +61,9 @@ class World:
         self.create = EventFactory(series=self.event.series, stage=Stage.CREATE)
         for who, user in self.staff.items():
             MembershipFactory(user=user, event=self.create, role=STAFF[who])
+        self.theme = Theme.objects.create(
+            event=self.event, round=self.event.rounds.get(number=1), title="Contact"
+        )
 
     def cookie(self, who: str) -> str | None:
         if who == ANONYMOUS:
@@ -117,6 +121,12 @@ def pages(world: World) -> list[tuple[str, str, str, dict]]:
         ),
         ("harvest workspace", "get", reverse("harvest:workspace", args=[slug]), curate),
         ("harvest board", "get", reverse("harvest:board", args=[slug]), curate),
+        (
+            "harvest theme opened on a folded board",
+            "get",
+            reverse("harvest:theme_cards", args=[slug, world.theme.pk]),
+            curate,
+        ),
         ("harvest markers", "get", reverse("harvest:markers", args=[slug]), curate),
         ("harvest list of notes", "get", reverse("harvest:notes", args=[slug]), curate),
         (

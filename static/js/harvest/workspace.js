@@ -24,21 +24,55 @@ function announce(message, isError = false) {
   statusRegion.classList.toggle("harvest-status--error", isError);
 }
 
+// A big event's themes are folded: the ones the harvester opened. Every request for a new
+// board names them, so that the board comes back with them open and their cards in.
+function openFolds() {
+  return [...board().querySelectorAll("details[data-fold][open]")].map((d) => d.dataset.fold);
+}
+
 function swapBoard(html) {
   const focusKey = document.activeElement?.dataset?.focusKey;
-  // A big event's themes are folded: keep open the ones the harvester opened.
-  const open = [...board().querySelectorAll("details[data-fold][open]")].map((d) => d.dataset.fold);
+  const open = openFolds();
   const template = document.createElement("template");
   template.innerHTML = html.trim();
   board().replaceWith(template.content.firstElementChild);
   for (const fold of open) {
     const details = board().querySelector(`details[data-fold="${fold}"]`);
-    if (details) details.open = true;
+    if (details && !details.open) details.open = true; // its cards load on "toggle"
   }
   if (focusKey) {
     document.querySelector(`[data-focus-key="${focusKey}"]`)?.focus();
   }
 }
+
+// Opening a folded theme fetches its part of the board (title, tools and cards) in place of
+// the link to the list that a page without this script offers. The board's handlers below
+// listen on the root, so the loaded cards answer them like any other.
+async function loadFold(details) {
+  const body = details.querySelector("[data-fold-body]");
+  if (!body || "loaded" in body.dataset || "loading" in body.dataset) return;
+  body.dataset.loading = "";
+  body.setAttribute("aria-busy", "true");
+  try {
+    const response = await fetch(details.dataset.cardsUrl, { credentials: "same-origin" });
+    if (!response.ok) throw new Error(String(response.status));
+    body.innerHTML = await response.text();
+    body.dataset.loaded = "";
+  } catch {
+    announce("That theme could not be opened; reload the page to see the latest themes.", true);
+  } finally {
+    delete body.dataset.loading;
+    body.removeAttribute("aria-busy");
+  }
+}
+
+root.addEventListener(
+  "toggle",
+  (event) => {
+    if (event.target.matches?.("details[data-fold]") && event.target.open) loadFold(event.target);
+  },
+  true, // "toggle" does not bubble
+);
 
 function header(response, name) {
   const value = response.headers.get(name);
@@ -50,7 +84,7 @@ function header(response, name) {
 let saving = null;
 
 function act(action, fields, focusAfter) {
-  saving = send(action, fields, focusAfter).finally(() => {
+  saving = send(action, { open: openFolds(), ...fields }, focusAfter).finally(() => {
     saving = null;
   });
   return saving;
@@ -80,7 +114,9 @@ async function send(action, fields, focusAfter) {
 }
 
 async function refresh() {
-  const response = await fetch(`${root.dataset.boardUrl}?since=${version()}`, {
+  const query = new URLSearchParams({ since: version() });
+  for (const fold of openFolds()) query.append("open", fold);
+  const response = await fetch(`${root.dataset.boardUrl}?${query}`, {
     credentials: "same-origin",
   });
   if (response.status === 200) {
@@ -165,7 +201,10 @@ moveDialog.addEventListener("click", async (event) => {
   if (!choice) return;
   moveDialog.close();
   const member = movingMember;
-  const ok = await act("move", { member, target: choice.dataset.target }, `card-${member}`);
+  const target = choice.dataset.target;
+  // On a folded board the note's new theme opens too, so that focus follows the note.
+  const open = [...openFolds(), target];
+  const ok = await act("move", { member, target, open }, `card-${member}`);
   if (ok) announce(`Note moved to “${choice.textContent}”.`);
 });
 
@@ -258,8 +297,11 @@ root.addEventListener("drop", (event) => {
   const member = event.dataTransfer.getData("text/plain");
   const before = event.target.closest(".note-card");
   const cards = [...zone.querySelectorAll(".note-card")].filter((c) => c.dataset.member !== member);
-  const position = before ? cards.indexOf(before) : cards.length;
-  act("move", { member, target: zone.dataset.theme, position: String(Math.max(0, position)) });
+  const fields = { member, target: zone.dataset.theme };
+  // A folded theme's cards are not in the page: the note goes to its end.
+  const folded = zone.querySelector("[data-fold-body]:not([data-loaded])");
+  if (!folded) fields.position = String(Math.max(0, before ? cards.indexOf(before) : cards.length));
+  act("move", fields);
 });
 
 // --- live: other harvesters' changes ------------------------------------------------------
