@@ -107,10 +107,13 @@ def folded(fixture_event, monkeypatch):
 
 def card_texts(theme: Theme) -> list[str]:
     """The texts of the theme's notes as a page holds them (HTML-escaped), but not those
-    with a marker: a marker cuts the text in pieces."""
+    with a marker (a marker cuts the text in pieces) or of three words or fewer."""
     redactor = Redactor(theme.event)
     notes = Note.objects.filter(theme_memberships__theme=theme)
-    return [escape(n.text) for n in notes if redactor.note(n).text == n.text]
+    # Notes of a word or two ("Advocacy") can also be a theme's title.
+    return [
+        escape(n.text) for n in notes if redactor.note(n).text == n.text and len(n.text.split()) > 3
+    ]
 
 
 def big_theme(event) -> Theme:
