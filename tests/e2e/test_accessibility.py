@@ -1,7 +1,7 @@
 """axe-core finds no violation on the pages people use most (issue 17), as Chromium renders
 them after their JavaScript ran: joining, a participant's café table live in round 1, the
-facilitator console, the harvest workspace and the reports page; joining and the table also
-on a phone. Screenshots: docs/screenshots/a11y-*.png."""
+facilitator console, the harvest workspace, the themes across a series and the reports page;
+joining and the table also on a phone. Screenshots: docs/screenshots/a11y-*.png."""
 
 import uuid
 
@@ -23,6 +23,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.harvest.conftest import load_event
+from tests.harvest.series_cases import make_series_case
+from tests.openspace.conftest import staff
 from tests.support.axe import assert_no_axe_violations
 from tests.support.browser import screenshot
 
@@ -107,6 +109,27 @@ def test_the_harvest_workspace_with_themes(live_server_url, new_context):
     page.goto(f"{live_server_url}/events/{event.slug}/harvest/")
     expect(page.locator(".theme").first).to_be_visible()
     check(page, "harvest-workspace")
+
+
+def test_the_themes_across_a_series_with_their_create_agenda_buttons(live_server_url, new_context):
+    """Two groups' themes side by side, linked by meaning; the Create event's facilitator
+    puts one on its agenda from the keyboard and is told so."""
+    case = make_series_case()
+    create = EventFactory(series=case.series, stage="create", title="Create: ideas for change")
+    facilitator = staff(create)
+    context = new_context(viewport=DESKTOP)
+    sign_in(context, live_server_url, staff_session(facilitator.user))
+    page = context.new_page()
+    page.goto(f"{live_server_url}/series/{case.series.slug}/harvest/")
+    expect(page.get_by_role("heading", name="Birth parents and families")).to_be_visible()
+    check(page, "series-themes")
+    button = page.get_by_role("button", name="Add “School” (Birth parents and families)")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_text("“School” is on the agenda of Create: ideas for change.")
+    ).to_be_visible()
+    check(page, "series-themes-added")
 
 
 def test_the_series_reports_page_with_a_finished_version(live_server_url, new_context):
