@@ -321,9 +321,11 @@ def move_notes(
             )
         placed = {
             m.note_id: m
+            # By id: the default order (the theme's round, an outer join) cannot be locked.
             for m in ThemeNote.objects.select_for_update()
             .select_related("theme")
             .filter(note_id__in=wanted)
+            .order_by("pk")
         }
         sources = {m.theme for m in placed.values() if m.theme_id != dst.pk}
         position = _next_position(dst.members)
