@@ -494,5 +494,5 @@ def test_a_round_without_themes_offers_none(signed_in, db):
     TableFactory(event=event, number=1)
     signed_in.force_login(harvester)
     page = page_of(signed_in, event)
-    assert "No notes." in page
+    assert "No notes yet: they appear here as people post them at the tables" in page
     assert 'name="target"' in page
