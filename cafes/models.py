@@ -265,8 +265,10 @@ class LetterKind(models.TextChoices):
 
 class QuestionnaireLetter(models.Model):
     """One email with a participant's questionnaire link: the first after the event closes,
-    and at most one reminder. The row is claimed before the email goes and ``sent_at`` set
-    after, so a retried task or a second close never writes to anyone twice."""
+    and at most one reminder. The row is claimed and locked while the email goes and
+    ``sent_at`` set in the same transaction, so a retried task or a second close does not
+    write to anyone twice (only a worker killed between the mail server's acceptance and the
+    commit could: the letter would go again on the retry)."""
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="questionnaire_letters"
@@ -274,6 +276,8 @@ class QuestionnaireLetter(models.Model):
     kind = models.CharField(max_length=10, choices=LetterKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The mail server refused the address for good (a 5xx answer): not tried again.
+    undeliverable = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -62,10 +62,19 @@ def unfinished(event: Event) -> QuerySet[Participant]:
     return _answering(event).exclude(contact_email="").filter(answered__lt=total)
 
 
+def _undeliverable(kind: str):
+    return Exists(
+        QuestionnaireLetter.objects.filter(
+            participant=OuterRef("pk"), kind=kind, undeliverable=True
+        )
+    )
+
+
 def owed_letter(event: Event, kind: str) -> QuerySet[Participant]:
     """Who a letter of ``kind`` should go to now: the first to everyone unfinished who has
-    not had it; the reminder only to those who had the first and are still unfinished."""
-    owed = unfinished(event).exclude(_sent(kind))
+    not had it; the reminder only to those who had the first and are still unfinished.
+    An address the mail server refused for good is not tried again."""
+    owed = unfinished(event).exclude(_sent(kind)).exclude(_undeliverable(kind))
     if kind == LetterKind.REMINDER:
         owed = owed.filter(_sent(LetterKind.FIRST))
     return owed.select_related("event")
@@ -81,6 +90,7 @@ class QuestionnaireCounts:
     answered_some: int
     answered_none: int
     reminded: int
+    undeliverable: int
     reminder: QuestionnaireReminder | None
     closed: bool
     finished: bool
@@ -100,6 +110,7 @@ def questionnaire_counts(event: Event) -> QuestionnaireCounts:
         answered_some=sum(1 for n in answered if 0 < n < total),
         answered_none=sum(1 for n in answered if n == 0),
         reminded=_answering(event).filter(_sent(LetterKind.REMINDER)).count(),
+        undeliverable=_answering(event).filter(_undeliverable(LetterKind.FIRST)).count(),
         reminder=QuestionnaireReminder.objects.filter(event=event).first(),
         closed=answers_closed(event),
         finished=event.status in FINISHED,

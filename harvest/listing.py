@@ -223,8 +223,9 @@ def note_page(*, event: Event, filters: NoteFilters, per_page: int = PER_PAGE) -
 
     The search matches the text as shown, after redaction (case aside), so that searching a
     redacted name finds nothing: the database narrows to notes whose own text holds the
-    words (``icontains``, the same on PostgreSQL and SQLite), then only those whose
-    redacted text still holds them are kept. Without a search, only the page is redacted."""
+    words (``icontains``; SQLite, under ``make run``, ignores case for ASCII letters only,
+    so "émilie" does not find "Émilie" there), then only those whose redacted text still
+    holds them are kept. Without a search, only the page is redacted."""
     redactor = Redactor(event)
     notes = _filtered_notes(event, filters)
     messages = _filtered_messages(event, filters)

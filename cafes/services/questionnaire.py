@@ -1,6 +1,8 @@
 """The post-event questionnaire's letters: the link to everyone unfinished when the event
 closes, and the facilitator's one reminder. Each person gets each letter at most once."""
 
+import logging
+import smtplib
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -22,6 +24,8 @@ from cafes.services._common import _forbidden
 from events.models import Event, Participant
 from events.questionnaire_email import questionnaire_message
 from ops.queue import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
 
 # The worker's task that runs send_questionnaire_letters (cafes.tasks names itself after it).
 SEND_QUESTIONNAIRE_LETTERS_TASK = "cafes.tasks.send_questionnaire_letters"
@@ -57,23 +61,33 @@ def send_questionnaire_letters(*, event: Event, kind: str, site_url: str) -> int
 
 @transaction.atomic
 def _send_once(*, letter_id: int, site_url: str) -> bool:
-    """Send one claimed letter unless it has gone already. The row stays locked while the
-    email goes, so two workers never both send it; a mail server error rolls back, and the
-    retried task sends it then."""
+    """Send one claimed letter unless it has gone already or is no longer owed (the person
+    withdrew, or answered everything, since the run began). Only the letter's row is
+    locked while the email goes, so two workers never both send it; a passing mail server
+    error rolls back and the retried task sends it then. An address the server refuses for
+    good is marked undeliverable and the others still go."""
     letter = (
-        QuestionnaireLetter.objects.select_for_update()
+        QuestionnaireLetter.objects.select_for_update(of=("self",))
         .select_related("participant__event")
         .get(pk=letter_id)
     )
-    if letter.sent_at is not None:
+    if letter.sent_at is not None or letter.undeliverable:
         return False
     participant = letter.participant
-    questionnaire_message(
-        participant=participant,
-        url=questionnaire_url(participant, site_url=site_url),
-        deadline=answer_deadline(participant.event),
-        reminder=letter.kind == LetterKind.REMINDER,
-    ).send()
+    if not owed_letter(participant.event, letter.kind).filter(pk=participant.pk).exists():
+        return False
+    try:
+        questionnaire_message(
+            participant=participant,
+            url=questionnaire_url(participant, site_url=site_url),
+            deadline=answer_deadline(participant.event),
+            reminder=letter.kind == LetterKind.REMINDER,
+        ).send()
+    except smtplib.SMTPRecipientsRefused:
+        logger.warning("Questionnaire letter %s: the mail server refused the address", letter.pk)
+        letter.undeliverable = True
+        letter.save(update_fields=["undeliverable"])
+        return False
     letter.sent_at = timezone.now()
     letter.save(update_fields=["sent_at"])
     return True

@@ -236,6 +236,8 @@ STORAGES = {
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that hangs must not hold a worker (and the letter's row lock) for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Bridgework <noreply@bridgework.local>")
 
 # --- Security headers that hold everywhere ---------------------------------------------------

@@ -168,9 +168,10 @@ def cluster(vectors: np.ndarray, rows: list[int]) -> list[list[int]]:
 
 def within_share(groups: list[list[int]], vectors: np.ndarray, n: int) -> list[list[int]]:
     """Split, in two by Ward, any theme of a round of more than six notes holding more than
-    ``LARGEST_SHARE`` of it, or more than ``SPLIT_ABOVE`` times the average theme (its
-    near-duplicates and replies counted): a theme that large holds more than one idea, and
-    a harvester would name both. Largest first, until none does."""
+    ``LARGEST_SHARE`` of it, or more than ``SPLIT_ABOVE`` times the average theme of the
+    draft as it came (its near-duplicates and replies counted; the bar is set once, before
+    any split): a theme that large holds more than one idea, and a harvester would name
+    both. Largest first, until none is over the bar."""
     groups = [g for g in groups if g]
     limit = min(LARGEST_SHARE * n, SPLIT_ABOVE * n / max(1, len(groups)))
     while n > 6:

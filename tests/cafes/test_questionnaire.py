@@ -4,17 +4,21 @@ when the event closes (once), the answer deadline, and the facilitator's one rem
 Tasks are queued by name after commit (``ops.queue``); the ``queued`` fixture records what
 would reach the broker, and the test runs the task itself, as a worker would."""
 
+import smtplib
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from cafes import services, tasks
 from cafes.errors import CafeError
 from cafes.models import ClosingAnswer, LetterKind, QuestionnaireLetter, QuestionnaireReminder
 from cafes.questionnaire import answer_deadline, deadline_words
+from cafes.services.questionnaire import _send_once
 from events import hooks
 from events import services as event_services
 from events.models import EventStatus, ParticipantStatus, StaffRole
@@ -177,6 +181,43 @@ def test_a_letter_that_failed_to_go_is_sent_on_the_retry_and_only_then(
         event=cafe.event, kind=LetterKind.FIRST, site_url="http://x"
     )
     assert recipients() == ["half@example.org", "left@example.org"]
+
+
+def test_an_address_refused_for_good_is_marked_and_the_others_still_get_their_letter(
+    cafe, queued, monkeypatch, django_capture_on_commit_callbacks
+):
+    cafe.close(django_capture_on_commit_callbacks)
+    send = EmailBackend.send_messages
+
+    def refusing(self, messages):
+        if any("half@example.org" in m.to for m in messages):
+            raise smtplib.SMTPRecipientsRefused({"half@example.org": (550, b"No such user")})
+        return send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refusing)
+    run_letters(queued)
+    run_letters(queued)  # a second run does not knock on the refused address again
+    assert recipients() == ["left@example.org"]
+    refused = QuestionnaireLetter.objects.get(participant=cafe.halfway)
+    assert refused.undeliverable
+    assert refused.sent_at is None
+
+    client = Client()
+    client.force_login(cafe.facilitator.user)
+    page = client.get(reverse("events:event_overview", args=[cafe.event.slug])).content.decode()
+    assert "<dt>Address refused</dt><dd>1 (the mail server would not take" in page
+    assert "half@example.org" not in page
+
+
+def test_someone_who_withdraws_while_the_letters_go_out_gets_none(
+    cafe, queued, django_capture_on_commit_callbacks
+):
+    cafe.close(django_capture_on_commit_callbacks)
+    # The run has read who is owed a letter and claimed theirs; then one person withdraws.
+    letter = QuestionnaireLetter.objects.create(participant=cafe.left_early, kind=LetterKind.FIRST)
+    event_services.withdraw_participant(participant=cafe.left_early)
+    assert _send_once(letter_id=letter.pk, site_url="x") is False
+    assert mail.outbox == []
 
 
 def test_no_letter_goes_when_the_deadline_has_passed(

@@ -55,7 +55,8 @@ async function loadFold(details) {
   body.setAttribute("aria-busy", "true");
   try {
     const response = await fetch(details.dataset.cardsUrl, { credentials: "same-origin" });
-    if (!response.ok) throw new Error(String(response.status));
+    // A redirect means the session ended: the sign-in page must not land in the board.
+    if (!response.ok || response.redirected) throw new Error(String(response.status));
     body.innerHTML = await response.text();
     body.dataset.loaded = "";
   } catch {
