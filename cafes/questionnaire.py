@@ -4,14 +4,13 @@ and how far people have got (numbers only, never whose words). Its writes are in
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import dateformat, timezone
 
 from cafes.models import LetterKind, QuestionnaireLetter, QuestionnaireReminder
 from events.models import Event, EventStatus, Participant, ParticipantStatus
-from events.selectors import closing_questions
+from events.selectors import closing_questions, local_time
 
 # How long after the event's scheduled end people may still answer from their link: the
 # one place this is said (emails, the page, the facilitator's panel and the services ask).
@@ -28,7 +27,7 @@ def answer_deadline(event: Event) -> datetime:
 
 def deadline_words(event: Event) -> str:
     """The deadline on the event's own clock, as its emails and pages say it."""
-    local = answer_deadline(event).astimezone(ZoneInfo(event.timezone))
+    local = local_time(event, answer_deadline(event))
     return f"{dateformat.format(local, 'l j F Y, H:i')} ({event.timezone})"
 
 
@@ -48,7 +47,7 @@ def _sent(kind: str):
     )
 
 
-def _answering(event: Event) -> QuerySet[Participant]:
+def _joined_with_answers(event: Event) -> QuerySet[Participant]:
     """Everyone who joined (not withdrawn, not still waiting), with how many questions
     each has answered (``answered``)."""
     return Participant.objects.filter(event=event, status=ParticipantStatus.JOINED).annotate(
@@ -59,7 +58,7 @@ def _answering(event: Event) -> QuerySet[Participant]:
 def unfinished(event: Event) -> QuerySet[Participant]:
     """Joined people with a contact email who have not answered every closing question."""
     total = closing_questions(event).count()
-    return _answering(event).exclude(contact_email="").filter(answered__lt=total)
+    return _joined_with_answers(event).exclude(contact_email="").filter(answered__lt=total)
 
 
 def _undeliverable(kind: str):
@@ -101,7 +100,9 @@ def questionnaire_counts(event: Event) -> QuestionnaireCounts:
     of the closing questions (people who withdrew since are not counted)."""
     total = closing_questions(event).count()
     answered = list(
-        _answering(event).filter(_sent(LetterKind.FIRST)).values_list("answered", flat=True)
+        _joined_with_answers(event)
+        .filter(_sent(LetterKind.FIRST))
+        .values_list("answered", flat=True)
     )
     return QuestionnaireCounts(
         questions=total,
@@ -109,8 +110,8 @@ def questionnaire_counts(event: Event) -> QuestionnaireCounts:
         answered_all=sum(1 for n in answered if n >= total),
         answered_some=sum(1 for n in answered if 0 < n < total),
         answered_none=sum(1 for n in answered if n == 0),
-        reminded=_answering(event).filter(_sent(LetterKind.REMINDER)).count(),
-        undeliverable=_answering(event).filter(_undeliverable(LetterKind.FIRST)).count(),
+        reminded=_joined_with_answers(event).filter(_sent(LetterKind.REMINDER)).count(),
+        undeliverable=_joined_with_answers(event).filter(_undeliverable(LetterKind.FIRST)).count(),
         reminder=QuestionnaireReminder.objects.filter(event=event).first(),
         closed=answers_closed(event),
         finished=event.status in FINISHED,

@@ -176,12 +176,18 @@ def _filtered_notes(event: Event, filters: NoteFilters) -> QuerySet[Note]:
         notes = notes.filter(table_id=filters.table)
     if filters.kind:
         notes = notes.filter(kind=filters.kind)
+    return _by_theme(notes, event, filters, "note")
+
+
+def _by_theme(items: QuerySet, event: Event, filters: NoteFilters, field: str) -> QuerySet:
+    """Notes (``field`` "note") or chat messages ("message") in the chosen theme, or in
+    none yet."""
     if filters.theme == NOT_THEMED:
-        placed = ThemeNote.objects.filter(theme__event=event, note__isnull=False)
-        notes = notes.exclude(id__in=placed.values("note_id"))
-    elif filters.theme:
-        notes = notes.filter(theme_memberships__theme_id=int(filters.theme))
-    return notes
+        placed = ThemeNote.objects.filter(theme__event=event, **{f"{field}__isnull": False})
+        return items.exclude(id__in=placed.values(f"{field}_id"))
+    if filters.theme:
+        return items.filter(theme_memberships__theme_id=int(filters.theme))
+    return items
 
 
 def _filtered_messages(event: Event, filters: NoteFilters) -> list[ChatMessage]:
@@ -193,11 +199,7 @@ def _filtered_messages(event: Event, filters: NoteFilters) -> list[ChatMessage]:
     messages = harvestable_messages(event=event)
     if filters.round:
         messages = messages.filter(round__number=filters.round)
-    if filters.theme == NOT_THEMED:
-        placed = ThemeNote.objects.filter(theme__event=event, message__isnull=False)
-        messages = messages.exclude(id__in=placed.values("message_id"))
-    elif filters.theme:
-        messages = messages.filter(theme_memberships__theme_id=int(filters.theme))
+    messages = _by_theme(messages, event, filters, "message")
     chosen = [
         m
         for m in messages

@@ -3,7 +3,6 @@ closes, and the facilitator's one reminder. Each person gets each letter at most
 
 import logging
 import smtplib
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -23,6 +22,7 @@ from cafes.questionnaire import (
 from cafes.services._common import _forbidden
 from events.models import Event, Participant
 from events.questionnaire_email import questionnaire_message
+from events.selectors import local_time
 from ops.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def send_one_reminder(*, viewer: Viewer) -> QuestionnaireReminder:
         )
     earlier = QuestionnaireReminder.objects.filter(event=event).first()
     if earlier is not None:
-        when = dateformat.format(earlier.requested_at.astimezone(ZoneInfo(event.timezone)), "j F Y")
+        when = dateformat.format(local_time(event, earlier.requested_at), "j F Y")
         raise CafeError(
             "already_reminded",
             f"The one reminder of this event was already sent on {when}. Each event gets "

@@ -3,6 +3,8 @@
 // with it, the list is swapped in place, focus kept, and the outcome announced. Other
 // harvesters' changes arrive over the harvest websocket and refresh the list.
 
+import { followChanges } from "./news.js";
+
 const root = document.getElementById("harvest-list-root");
 const statusRegion = document.getElementById("harvest-status");
 
@@ -107,29 +109,12 @@ async function refresh() {
   return true;
 }
 
-function connect() {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  let socket;
-  try {
-    socket = new WebSocket(`${scheme}://${location.host}${root.dataset.socketPath}`);
-  } catch {
-    return;
-  }
-  let opened = false;
-  socket.addEventListener("open", () => {
-    opened = true;
-  });
-  socket.addEventListener("message", async (event) => {
-    const news = JSON.parse(event.data);
-    if (saving) await saving;
-    if (news.type === "changed" && Number(news.version) > Number(list().dataset.version)) {
-      if (await refresh()) announce(`${news.by || "Another harvester"}: ${news.description}`);
-    }
-  });
-  socket.addEventListener("close", () => {
-    if (opened) setTimeout(connect, 3000);
-  });
-}
-
 enhance();
-connect();
+followChanges({
+  socketPath: root.dataset.socketPath,
+  version: () => list().dataset.version,
+  refresh,
+  announce,
+  pending: () => saving,
+  busy: () => root.contains(document.activeElement?.closest?.("form")),
+});

@@ -2,12 +2,13 @@
 // with the new board; other harvesters' changes arrive over a websocket (or, if it is not
 // available, by polling every few seconds).
 
+import { followChanges } from "./news.js";
+
 const root = document.getElementById("harvest-root");
 const statusRegion = document.getElementById("harvest-status");
 const moveDialog = document.getElementById("move-dialog");
 const redactDialog = document.getElementById("redact-dialog");
 const rebuildDialog = document.getElementById("rebuild-dialog");
-const POLL_MS = 4000;
 
 let movingMember = null;
 
@@ -307,44 +308,13 @@ root.addEventListener("drop", (event) => {
 
 // --- live: other harvesters' changes ------------------------------------------------------
 
-let pollTimer = null;
-
-function startPolling() {
-  if (pollTimer) return;
-  pollTimer = setInterval(() => {
-    if (!document.querySelector("dialog[open]") && !root.contains(document.activeElement?.closest?.("form"))) {
-      refresh();
-    }
-  }, POLL_MS);
-}
-
-function connect() {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  let socket;
-  try {
-    socket = new WebSocket(`${scheme}://${location.host}${root.dataset.socketPath}`);
-  } catch {
-    startPolling();
-    return;
-  }
-  let opened = false;
-  socket.addEventListener("open", () => {
-    opened = true;
-    clearInterval(pollTimer);
-    pollTimer = null;
-    refresh();
-  });
-  socket.addEventListener("message", async (event) => {
-    const news = JSON.parse(event.data);
-    if (saving) await saving;
-    if (news.type === "changed" && Number(news.version) > Number(version())) {
-      if (await refresh()) announce(`${news.by || "Another harvester"}: ${news.description}`);
-    }
-  });
-  socket.addEventListener("close", () => {
-    startPolling();
-    if (opened) setTimeout(connect, 3000);
-  });
-}
-
-connect();
+followChanges({
+  socketPath: root.dataset.socketPath,
+  version,
+  refresh,
+  announce,
+  pending: () => saving,
+  busy: () =>
+    Boolean(document.querySelector("dialog[open]")) ||
+    root.contains(document.activeElement?.closest?.("form")),
+});
