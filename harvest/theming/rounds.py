@@ -5,6 +5,7 @@ a round with fewer than two notes of substance gets one theme holding everything
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
@@ -46,22 +47,28 @@ def build_draft_themes(items: Sequence[Item], *, method: str | None = None) -> l
     if method not in METHODS:
         raise ValueError(f"Unknown theming method {method!r}: use one of {METHODS}.")
     vocab = Vocabulary()
-    min_df = 2 if len(items) >= 20 else 1
-    vectorizer = TfidfVectorizer(analyzer=vocab.terms, sublinear_tf=True, min_df=min_df)
+    # Every word counts when finding repeats and notes of substance, and for embeddings:
+    # with the words of one note left out, "nobody explained anything" had none left and
+    # was placed as a mere reply, and two notes sharing one rarer word ("told") looked like
+    # repeats. LSA (the lexical method) and key terms want words of two notes or more.
+    vectorizer = TfidfVectorizer(analyzer=vocab.terms, sublinear_tf=True)
     try:
         tfidf = vectorizer.fit_transform([item.text for item in items])
     except ValueError:  # not one content word in the whole round
         tfidf = None
+    min_notes = 2 if len(items) >= 20 else 1
+    shared = _shared_words(tfidf, min_notes)
     dup_of = near_duplicates(items, tfidf)
     dups = set(dup_of)
     has_words = np.array([has_substance(item.text) for item in items], dtype=bool)
     if tfidf is not None:
-        has_words &= np.asarray(tfidf.sum(axis=1)).ravel() > 0
+        placed_by = tfidf if method == "minilm" else shared
+        has_words &= np.asarray(placed_by.sum(axis=1)).ravel() > 0
     originals = [i for i in range(len(items)) if has_words[i] and i not in dups]
     if len(originals) < 2:
         return [_one_theme(items, dups)]
 
-    space = Space(method, [items[i].text for i in originals], tfidf[originals])
+    space = Space(method, [items[i].text for i in originals], shared[originals])
     vectors = np.zeros((len(items), space.vectors.shape[1]))
     vectors[originals] = space.vectors
     groups = cluster(vectors, originals)
@@ -97,8 +104,9 @@ def build_draft_themes(items: Sequence[Item], *, method: str | None = None) -> l
     for draft in drafts:
         draft_quotes(items, draft, vectors)
     features = vectorizer.get_feature_names_out()
-    terms = key_terms(tfidf, features, drafts, vocab, space)
-    for draft, codes, own in zip(drafts, theme_codes(drafts, space), terms, strict=True):
+    terms = key_terms(tfidf, features, drafts, vocab, space, min_notes=min_notes)
+    codes_of = theme_codes(drafts, space, unnamed=[not own for own in terms])
+    for draft, codes, own in zip(drafts, codes_of, terms, strict=True):
         draft.summary = with_terms(draft.summary, codes, own[:2])
 
     def weight(draft: Draft) -> tuple[int, int, int]:
@@ -118,6 +126,15 @@ def build_draft_themes(items: Sequence[Item], *, method: str | None = None) -> l
         )
         for d in drafts
     ]
+
+
+def _shared_words(tfidf: csr_matrix | None, min_notes: int) -> csr_matrix | None:
+    """The TF-IDF rows over the words at least ``min_notes`` notes use, each row of unit
+    length again (what a vectorizer with ``min_df=min_notes`` gives)."""
+    if tfidf is None or min_notes <= 1:
+        return tfidf
+    used_by = np.asarray((tfidf > 0).sum(axis=0)).ravel()
+    return csr_matrix(normalize(tfidf[:, used_by >= min_notes]))
 
 
 def _one_theme(items: Sequence[Item], dups: set[int]) -> DraftTheme:

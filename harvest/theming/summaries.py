@@ -89,11 +89,13 @@ def key_terms(
     drafts: list[Draft],
     vocab: Vocabulary,
     space: Space,
+    *,
+    min_notes: int = 1,
 ) -> list[list[str]]:
     """Up to three terms per theme: words its notes use and the round's other notes do
-    not (class-based TF-IDF, as BERTopic labels topics), the closest in meaning to the
-    theme first (KeyBERT), in the notes' own spelling; a two-word phrase ("duty line") is
-    preferred to its words alone."""
+    not (class-based TF-IDF, as BERTopic labels topics), used by at least ``min_notes``
+    notes, the closest in meaning to the theme first (KeyBERT), in the notes' own spelling;
+    a two-word phrase ("duty line") is preferred to its words alone."""
     present = (tfidf > 0).tocsr()
     total = np.asarray(present.sum(axis=0)).ravel()
     shortlist: list[list[tuple[str, float]]] = []
@@ -103,7 +105,7 @@ def key_terms(
         need = 2 if len(rows) > 3 else 1
         share = inside / max(1, len(rows))
         outside = (total - inside) / max(1, present.shape[0] - len(rows))
-        score = share * (share - outside)
+        score = np.where(total >= min_notes, share * (share - outside), -np.inf)
         ranked = [
             j
             for j in np.argsort(-score, kind="stable")[:40]
@@ -150,10 +152,15 @@ def _codebook_vectors() -> np.ndarray:
     return embeddings.encode(list(codebook()))
 
 
-def theme_codes(drafts: list[Draft], space: Space) -> list[list[str]]:
+def theme_codes(
+    drafts: list[Draft], space: Space, *, unnamed: Sequence[bool] = ()
+) -> list[list[str]]:
     """Up to ``CODES`` codes of the codebook per theme (deductive coding beside the notes'
     own words): those closest in meaning to the theme and farther from the round's other
-    themes, when close enough to say something (``CODE_MIN``). Only with embeddings."""
+    themes, when close enough to say something (``CODE_MIN``). A theme ``unnamed`` by any
+    word of its own gets its closest code even below that, rather than no lead at all
+    ("About leaving care." over notes about moving on that share no word). Only with
+    embeddings."""
     if space.method != "minilm" or len(drafts) < 2:
         return [[] for _ in drafts]
     vectors = centred(_codebook_vectors(), space.mean)
@@ -163,7 +170,10 @@ def theme_codes(drafts: list[Draft], space: Space) -> list[list[str]]:
     for t in range(len(drafts)):
         others = np.delete(similarity, t, axis=1).max(axis=1)
         score = similarity[:, t] - 0.5 * others
-        best = [int(i) for i in np.argsort(-score, kind="stable")[:CODES] if score[i] >= CODE_MIN]
+        ranked = np.argsort(-score, kind="stable")
+        best = [int(i) for i in ranked[:CODES] if score[i] >= CODE_MIN]
+        if not best and t < len(unnamed) and unnamed[t] and score[ranked[0]] > 0:
+            best = [int(ranked[0])]
         out.append([codebook()[i] for i in best])
     return out
 
@@ -199,9 +209,14 @@ def draft_quotes(items: Sequence[Item], theme: Draft, vectors: np.ndarray) -> No
             if any(float(vectors[i] @ vectors[c]) >= QUOTE_SIMILARITY for c in chosen):
                 continue
             chosen.append(i)
-    for i in ranked:  # too few unlike notes: alike ones rather than fewer than two quotes
+    # Too few unlike notes: alike ones rather than fewer than two quotes, and at the last a
+    # near-repeat worded otherwise ("For me, a simple guide …" beside "A simple guide …").
+    repeats = [i for i in theme.members if i in theme.duplicates and quotable(items[i].text)]
+    said = {normalised(items[i].text) for i in theme.summary_rows}
+    for i in ranked + repeats:
         if len(chosen) >= min(want, 2):
             break
-        if i not in chosen:
+        if i not in chosen and normalised(items[i].text) not in said:
             chosen.append(i)
+            said.add(normalised(items[i].text))
     theme.quotes = chosen

@@ -5,6 +5,7 @@ misspellings, one idea in many wordings, grouped by a human harvester)."""
 import csv
 import json
 import os
+import random
 import re
 from collections import Counter
 from pathlib import Path
@@ -84,8 +85,15 @@ def test_grouping_by_meaning_agrees_with_the_human_harvest_better_than_words(min
     items, gold = corpus("consultation_notes.csv", "1")
     by_meaning = ari(build_draft_themes(items, method="minilm"), items, gold)
     by_words = ari(build_draft_themes(items, method="lexical"), items, gold)
-    assert by_meaning >= 0.06
+    assert by_meaning >= 0.08
     assert by_meaning > by_words
+    # and on samples the size of the real event's round 1 (67 notes): a single run moves
+    samples = []
+    for seed in range(4):
+        pick = sorted(random.Random(seed).sample(range(len(items)), 67))
+        some, truth = [items[i] for i in pick], [gold[i] for i in pick]
+        samples.append(ari(build_draft_themes(some, method="minilm"), some, truth))
+    assert sum(samples) / len(samples) >= 0.06
     items, gold = corpus("breakout_notes.csv", "1")
     assert ari(build_draft_themes(items, method="minilm"), items, gold) >= 0.2
 
@@ -260,6 +268,23 @@ def test_near_duplicates_and_exact_copies_are_marked(method):
     assert next(t for t in themes if 1 in t.keys).keys.count(2) == 1
 
 
+def test_a_note_whose_words_no_other_note_uses_is_neither_a_reply_nor_a_repeat(method):
+    """In a round of 20 notes or more, a note whose every word is its own ("nobody
+    explained anything") is placed by what it says, not joined to the note written before
+    it as if it were "+1"; and two notes sharing one word ("told") are not repeats."""
+    items, _ = corpus("consultation_notes.csv", "1")
+    texts = {item.text: item.key for item in items}
+    lonely = texts["nobody explained anything"]
+    told = texts["its do as your told or lose them"]
+    themes = build_draft_themes(items, method=method)
+    assert lonely not in set().union(*(t.duplicates for t in themes))
+    assert told not in set().union(*(t.duplicates for t in themes))
+    if method == "minilm":  # placed by meaning, not beside the note written before it
+        table = items[lonely].table
+        before = max(i.key for i in items if i.key < lonely and i.table == table)
+        assert before not in next(t for t in themes if lonely in t.keys).keys
+
+
 def test_a_reply_joins_the_note_it_answers(method):
     items, _ = corpus("breakout_notes.csv", "1")
     # keys are note ids, in the order written: the reply comes just after note 5
@@ -333,6 +358,6 @@ def test_a_theme_is_named_by_codes_of_the_codebook_beside_its_own_words(minilm):
     assert all(lead.startswith("About ") for lead in leads)
     named = [c for lead in leads for c in codebook() if re.search(rf"\b{re.escape(c)}\b", lead)]
     assert len(set(named)) >= len(themes)
-    leaving = next(t for t in themes if "leaving care" in t.summary)
-    members = Counter(gold[k] for k in leaving.keys)
-    assert members.most_common(1)[0][0] == "r1_leaving_care"
+    # the theme holding most of the human "leaving care" notes is named by that code
+    home = max(themes, key=lambda t: sum(gold[k] == "r1_leaving_care" for k in t.keys))
+    assert "leaving care" in home.summary.split(". ", 1)[0]
