@@ -134,7 +134,13 @@ _NO_START = _word_set(
     "a an the and or but so as of to in on at for with by from that which then than when "
     "while because cos just also too very really"
 )
-_NO_END = (_DANGLING - {"me", "us", "them", "it", "you", "up", "out", "over"}) | {"going"}
+# nor on a verb that wants what follows it: "Pre birth assessment felt | like …"
+_WANTS_MORE = _word_set(
+    "going felt feel feels seemed seem seems looked sounded became become made make makes "
+    "said says told treated called gave give gives got get gets want wants wanted need needs "
+    "needed tried try thought went kept keep let"
+)
+_NO_END = (_DANGLING - {"me", "us", "them", "it", "you", "up", "out", "over"}) | _WANTS_MORE
 # Words before which a long clause can end naturally: "Waited 14 months for CAMHS | by …".
 _BREAK_BEFORE = _word_set(
     "in on at by for to with and but or so because cos when while after before until if "

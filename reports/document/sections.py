@@ -35,12 +35,13 @@ def weight(theme: HarvestTheme) -> str:
 def lead_quote(theme: HarvestTheme) -> HarvestNote | None:
     """The quote that best supports the theme's title: the note its words came from
     (a drafted title is a phrase of one of its notes) when that note says more than the
-    title, else its first quote that does not just repeat the title."""
+    title by two words or more ("…, game changer"); else its first quote that does not
+    just repeat the title."""
     title = " ".join(theme.title.casefold().split())
     for note in (*theme.quotes, *theme.notes):
         text = " ".join(note.text.casefold().split())
         # the note the title came from, when it says more than the title itself
-        if title and title in text and len(text.split()) >= len(title.split()) + 4:
+        if title and title in text and len(text.split()) >= len(title.split()) + 2:
             return note
     others = [n for n in theme.quotes if title not in " ".join(n.text.casefold().split())]
     return (others or theme.quotes or theme.notes or (None,))[0]

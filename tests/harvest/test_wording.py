@@ -55,6 +55,15 @@ def test_title_phrases_are_whole_clauses_in_the_notes_words():
             "we asked for the minutes of the meeting and for the report of"
         )
     )
+    # nor on a verb that wants what follows it ("felt | like …", "was told | to …")
+    for text in (
+        "pre birth assessment felt like the outcome was already decided",
+        "my worker said that i could not see the report",
+    ):
+        assert all(
+            p.split()[-1].casefold() not in {"felt", "said", "that"}
+            for p, _ in candidate_phrases(text)
+        ), candidate_phrases(text)
     # hyphenated words stay whole; markers never become words of a title
     assert candidate_phrases("co-production with parents from the start")[0][0].startswith(
         "co-production"

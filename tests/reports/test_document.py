@@ -245,3 +245,26 @@ def test_a_huge_appendix_stays_on_screen_and_in_the_csv_not_on_paper(report_even
     texts = [p.text for p in word.paragraphs]
     start = texts.index("Appendix: all further notes by theme")
     assert texts[start + 1 :] == [appendix.print_note]  # the last chapter: its note alone
+
+
+def test_a_key_theme_is_supported_by_the_note_its_title_came_from_when_it_says_more():
+    from harvest.content import HarvestNote, HarvestTheme
+    from reports.document.sections import lead_quote
+
+    def note(i: int, text: str) -> HarvestNote:
+        return HarvestNote(id=i, text=text, role="BP", table="Table 1", round=1, kind="story")
+
+    source = note(1, "parent advocate came to every meeting with me, game changer")
+    other = note(2, "needs to be help for the parent not just monitoring")
+    bare = note(3, "emails ignored for weeks")
+
+    def theme(title: str, quotes: list[HarvestNote]) -> HarvestTheme:
+        return HarvestTheme(
+            title=title, summary="", kind="notes", round=1, key=False, emerging=False,
+            position=0, curated=False, notes=[*quotes], quotes=quotes,
+        )  # fmt: skip
+
+    title = "Parent advocate came to every meeting with me"
+    assert lead_quote(theme(title, [other, source])) == source
+    # a note that only repeats the title supports nothing: the next quote does
+    assert lead_quote(theme("Emails ignored for weeks", [bare, other])) == other
