@@ -151,9 +151,9 @@ def child(notes: int) -> dict:
     steps: list[tuple[str, float]] = []
     record = services._progress
 
-    def timed_progress(version, attempt, percent, step, key):
-        steps.append((key, time.perf_counter()))
-        record(version, attempt, percent, step, key)
+    def timed_progress(version, attempt, percent, step):
+        steps.append((step, time.perf_counter()))
+        record(version, attempt, percent, step)
 
     services._progress = timed_progress
     # Created directly: request_report would hand the version to a Celery worker.
