@@ -172,7 +172,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=0)
     args = parser.parse_args()
     if args.no_codebook:
-        theming_rounds.theme_codes = lambda drafts, space, **_: [[] for _ in drafts]
+        theming_rounds.theme_codes = lambda drafts, space, *_, **__: [[] for _ in drafts]
     methods = [m for m in args.methods.split(",") if m]
     if "minilm" in methods and not embeddings.available():
         print("minilm: the model is not installed (make install); measuring the others")

@@ -105,7 +105,8 @@ def build_draft_themes(items: Sequence[Item], *, method: str | None = None) -> l
         draft_quotes(items, draft, vectors)
     features = vectorizer.get_feature_names_out()
     terms = key_terms(tfidf, features, drafts, vocab, space, min_notes=min_notes)
-    codes_of = theme_codes(drafts, space, unnamed=[not own for own in terms])
+    texts = [item.text for item in items]
+    codes_of = theme_codes(drafts, space, texts, unnamed=[not own for own in terms])
     for draft, codes, own in zip(drafts, codes_of, terms, strict=True):
         draft.summary = with_terms(draft.summary, codes, own[:2])
 

@@ -3,6 +3,7 @@ representative notes, led by what it is about (codes of ``harvest/data/codebook.
 key terms of its notes), and 2-5 quotes from its other notes."""
 
 import math
+import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ QUOTE_SIMILARITY = 0.8  # two quotes more alike than this (in the round's terms)
 QUOTE_MAX_CHARS = 400
 SUMMARY_SENTENCE_POOL = 8  # the most central notes a summary's sentences are drawn from
 CODES, CODE_MIN = 2, 0.1  # codebook codes named per theme, and how close they must be
+CUED_NOTES, CUED_SHARE = 2, 0.2  # a theme's notes holding a code's indicators, to name it
 CODEBOOK = Path(__file__).resolve().parent.parent / "data" / "codebook.txt"
 
 
@@ -140,11 +142,32 @@ def key_terms(
 
 
 @cache
+def _codebook_lines() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``(code, indicators)`` for each line of ``harvest/data/codebook.txt``."""
+    out = []
+    for line in CODEBOOK.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, _, cues = line.partition(":")
+        out.append((code.strip(), tuple(c.strip() for c in cues.split("|") if c.strip())))
+    return tuple(out)
+
+
+@cache
 def codebook() -> tuple[str, ...]:
     """The codes of ``harvest/data/codebook.txt``: ideas that recur when people talk about
     public services ("being heard", "staff turnover", "allowances")."""
-    lines = CODEBOOK.read_text().splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return tuple(code for code, _ in _codebook_lines())
+
+
+@cache
+def _indicators() -> dict[str, re.Pattern[str]]:
+    """Per code with indicators, one pattern finding any of them at the start of a word."""
+    return {
+        code: re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(c.casefold()) for c in cues) + ")")
+        for code, cues in _codebook_lines()
+        if cues
+    }
 
 
 @cache
@@ -152,17 +175,38 @@ def _codebook_vectors() -> np.ndarray:
     return embeddings.encode(list(codebook()))
 
 
+def _cued_codes(theme: Draft, texts: Sequence[str]) -> list[str]:
+    """Codes whose indicators at least ``CUED_NOTES`` of the theme's notes (one, in a theme
+    of three or fewer) and ``CUED_SHARE`` of them hold, the most notes first."""
+    rows = [i for i in theme.members if i not in theme.duplicates]
+    if not rows:
+        return []
+    need = CUED_NOTES if len(rows) > 3 else 1
+    counted = []
+    for code, pattern in _indicators().items():
+        n = sum(1 for i in rows if pattern.search(texts[i].casefold().replace("\u2019", "'")))
+        if n >= need and n >= CUED_SHARE * len(rows):
+            counted.append((-n, code))
+    return [code for _, code in sorted(counted)]
+
+
 def theme_codes(
-    drafts: list[Draft], space: Space, *, unnamed: Sequence[bool] = ()
+    drafts: list[Draft],
+    space: Space,
+    texts: Sequence[str] = (),
+    *,
+    unnamed: Sequence[bool] = (),
 ) -> list[list[str]]:
-    """Up to ``CODES`` codes of the codebook per theme (deductive coding beside the notes'
-    own words): those closest in meaning to the theme and farther from the round's other
-    themes, when close enough to say something (``CODE_MIN``). A theme ``unnamed`` by any
-    word of its own gets its closest code even below that, rather than no lead at all
-    ("About leaving care." over notes about moving on that share no word). Only with
-    embeddings."""
+    """Codes of the codebook per theme (deductive coding beside the notes' own words).
+    First, the code whose indicators most of its notes hold ("held all the cards", "no
+    say": power), when enough do; then up to ``CODES`` codes closest in meaning to the
+    theme and farther from the round's other themes (with embeddings), when close enough
+    to say something (``CODE_MIN``). A theme ``unnamed`` by any word of its own gets its
+    closest code even below that, rather than no lead at all ("About leaving care." over
+    notes about moving on that share no word)."""
+    cued = [_cued_codes(d, texts)[:1] if texts else [] for d in drafts]
     if space.method != "minilm" or len(drafts) < 2:
-        return [[] for _ in drafts]
+        return cued
     vectors = centred(_codebook_vectors(), space.mean)
     centres = np.vstack([d.centre for d in drafts])
     similarity = vectors @ centres.T  # codes x themes
@@ -172,9 +216,9 @@ def theme_codes(
         score = similarity[:, t] - 0.5 * others
         ranked = np.argsort(-score, kind="stable")
         best = [int(i) for i in ranked[:CODES] if score[i] >= CODE_MIN]
-        if not best and t < len(unnamed) and unnamed[t] and score[ranked[0]] > 0:
+        if not best and not cued[t] and t < len(unnamed) and unnamed[t] and score[ranked[0]] > 0:
             best = [int(ranked[0])]
-        out.append([codebook()[i] for i in best])
+        out.append(list(dict.fromkeys([*cued[t], *(codebook()[i] for i in best)])))
     return out
 
 

@@ -361,3 +361,31 @@ def test_a_theme_is_named_by_codes_of_the_codebook_beside_its_own_words(minilm):
     # the theme holding most of the human "leaving care" notes is named by that code
     home = max(themes, key=lambda t: sum(gold[k] == "r1_leaving_care" for k in t.keys))
     assert "leaving care" in home.summary.split(". ", 1)[0]
+
+
+def test_a_theme_whose_notes_hold_a_codes_indicators_is_named_by_it(method):
+    """The codebook's indicators ("held all the cards", "no say", "cant argue": power) name
+    a theme the sentence model alone would not call "power"; a theme of notes holding no
+    indicator of a code is never named by it that way."""
+    texts = [
+        "felt like they held all the cards and i had none",
+        "we had no say in any of it",
+        "SW decides everything and you cant argue with her",
+        "its do as your told or they take them",
+        "you jump through every hoop they set",
+        "no say in where my kids went",
+        "the flat was damp and freezing all winter",
+        "council housing list is years long",
+        "we got moved to a hostel miles from school",
+        "damp flat made the baby ill",
+        "housing officer never came back to us",
+        "temporary accommodation for 2 years",
+    ]
+    items = [Item(i, text, f"Table {i % 3}") for i, text in enumerate(texts)]
+    themes = build_draft_themes(items, method=method)
+    for theme in themes:
+        lead = theme.summary.split(". ", 1)[0]
+        if sum(k < 6 for k in theme.keys) >= 2:
+            assert lead.startswith("About power"), theme
+        if all(k >= 6 for k in theme.keys):
+            assert "power" not in lead, theme
