@@ -96,15 +96,17 @@ def key_terms(
 ) -> list[list[str]]:
     """Up to three terms per theme: words its notes use and the round's other notes do
     not (class-based TF-IDF, as BERTopic labels topics), used by at least ``min_notes``
-    notes, the closest in meaning to the theme first (KeyBERT), in the notes' own spelling;
-    a two-word phrase ("duty line") is preferred to its words alone."""
+    notes of the round and by two of the theme's (a word of one comment, "crying
+    listening", says nothing of a theme of three), the closest in meaning to the theme
+    first (KeyBERT), in the notes' own spelling; a two-word phrase ("duty line") is
+    preferred to its words alone."""
     present = (tfidf > 0).tocsr()
     total = np.asarray(present.sum(axis=0)).ravel()
     shortlist: list[list[tuple[str, float]]] = []
     for draft in drafts:
         rows = [i for i in draft.members if i not in draft.duplicates]
         inside = np.asarray(present[rows].sum(axis=0)).ravel()
-        need = 2 if len(rows) > 3 else 1
+        need = 2 if len(rows) > 1 else 1
         share = inside / max(1, len(rows))
         outside = (total - inside) / max(1, present.shape[0] - len(rows))
         score = np.where(total >= min_notes, share * (share - outside), -np.inf)

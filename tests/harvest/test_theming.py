@@ -39,6 +39,10 @@ def method(request):
     return request.getfixturevalue("minilm") if request.param == "minilm" else "lexical"
 
 
+def fixture_csv(name: str) -> list[dict]:
+    return list(csv.DictReader((FIXTURES / name).open(encoding="utf-8")))
+
+
 def corpus(name: str, number: str) -> tuple[list[Item], list[str]]:
     rows = [
         r
@@ -389,3 +393,23 @@ def test_a_theme_whose_notes_hold_a_codes_indicators_is_named_by_it(method):
             assert lead.startswith("About power"), theme
         if all(k >= 6 for k in theme.keys):
             assert "power" not in lead, theme
+
+
+def test_a_small_themes_terms_are_words_two_of_its_notes_share(method):
+    """In a theme of two or three notes, a word of one of them says nothing of the theme:
+    "About …" names only words two of its notes use (and codes)."""
+    from harvest.theming import codebook
+
+    rows = fixture_csv("consultation_notes.csv")
+    chat = [r["text"] for r in rows if r["kind"] == "comment" and r["round"] == "1"]
+    items = [Item(i, text, "") for i, text in enumerate(chat)]
+    texts = {item.key: item.text.casefold() for item in items}
+    codes = set(codebook())
+    for theme in build_draft_themes(items, method=method):
+        if not 2 <= len(theme.keys) <= 3 or not theme.summary.startswith("About "):
+            continue
+        lead = theme.summary[len("About ") :].split(". ", 1)[0]
+        for term in re.split(r", | and ", lead):
+            if term in codes:
+                continue
+            assert sum(term.casefold() in texts[k] for k in theme.keys) >= 2, (term, theme)
