@@ -148,6 +148,13 @@ _BREAK_BEFORE = _word_set(
 )
 
 
+def _idiom_at(tokens: list[str], end: int) -> bool:
+    """Whether a break before ``tokens[end]`` would cut "word | for word", "line | by line",
+    "locum | after locum": the same word on both sides of it."""
+    after = tokens[end + 1].casefold() if end + 1 < len(tokens) else ""
+    return after == tokens[end - 1].casefold().strip(".,!?")
+
+
 def candidate_phrases(text: str) -> list[tuple[str, bool]]:
     """Phrases of 3-8 words from ``text`` that could title a theme, in the text's own
     words: its clauses, without lead-ins ("honestly, …") or redaction markers, neither
@@ -168,6 +175,7 @@ def candidate_phrases(text: str) -> list[tuple[str, bool]]:
                 for end in range(TITLE_MAX_WORDS, TITLE_MIN_WORDS - 1, -1)
                 if tokens[end].casefold() in _BREAK_BEFORE
                 and tokens[end - 1].casefold().strip(".,!?") not in _NO_END
+                and not _idiom_at(tokens, end)
             ]
             if ends:
                 tokens, whole = tokens[: ends[0]], True

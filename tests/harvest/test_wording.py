@@ -64,6 +64,14 @@ def test_title_phrases_are_whole_clauses_in_the_notes_words():
             p.split()[-1].casefold() not in {"felt", "said", "that"}
             for p, _ in candidate_phrases(text)
         ), candidate_phrases(text)
+    # nor inside "word for word" or "line by line"
+    for text in (
+        "this is exactly what happened to me word for word at the meeting last week",
+        "my advocate read every report with me line by line before each meeting",
+    ):
+        assert all(
+            p.split()[-1].casefold() not in {"word", "line"} for p, _ in candidate_phrases(text)
+        ), candidate_phrases(text)
     # hyphenated words stay whole; markers never become words of a title
     assert candidate_phrases("co-production with parents from the start")[0][0].startswith(
         "co-production"
