@@ -145,7 +145,7 @@ def draft_themes(*, group: Group, redactor: Redactor) -> list[DraftTheme]:
             items.append(Item(key=obj.id, text=redactor.note(obj).text, table=obj.table.label))
         else:
             items.append(Item(key=obj.id, text=redactor.message(obj).text, table=""))
-    return build_draft_themes(items, method=theming_method())
+    return build_draft_themes(items, method=theming_method(), codes=group.kind == ThemeKind.NOTES)
 
 
 # --- the report's content --------------------------------------------------------------

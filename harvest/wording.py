@@ -113,14 +113,34 @@ def first_sentence(text: str, limit: int = SUMMARY_SENTENCE_MAX_CHARS) -> str:
     return shorten(sentences[0] if sentences else text.strip(), limit)
 
 
+# A question a note did not mark: "Will the review …", "Does anyone know …", "Whats the
+# difference …" (a wh-word with a verb after it; "What I needed I never got" is no question,
+# nor "Did every course they asked": notes often drop the "I").
+_QUESTION_START = re.compile(
+    r"(?:(?:what|how|why|who|where|when|which)(?:'s|\u2019s|s)?\s+(?:is|are|was|were|do|does|"
+    r"did|can|could|will|would|should|has|have|happens|happened|the|it|this|that)"
+    r"|whats|what's|hows|whys|how come"
+    r"|(?:is|are|will|would|can|could|should|do|does|has|have|isnt|arent|wont|cant|dont)\s+"
+    r"(?:there|it|this|that|anyone|anybody|someone|somebody|the|they|we|you|i|he|she|my|our|"
+    r"your|their|any|social|sws?|la)"
+    r")\b",
+    re.IGNORECASE,
+)
+
+
 def as_sentence(text: str) -> str:
-    """A note's words as a sentence of a narrative: a capital first letter and a full stop
-    where the note had no closing punctuation. The words themselves are not changed."""
+    """A note's words as a sentence of a narrative: a capital first letter, the pronoun "i"
+    as "I", and a full stop where the note had no closing punctuation, or a question mark
+    where it asks ("Will the review actually do anything with this?"). The words are not
+    otherwise changed."""
     text = " ".join(text.split()).strip()
     if not text:
         return text
+    text = re.sub(r"(?<![\w'\u2019])i(?=$|[\s'\u2019,.!?;:])", "I", text)
     text = text[0].upper() + text[1:]
-    return text if text[-1] in '.!?…"”)' else text + "."
+    if text[-1] in '.!?…"”)':
+        return text
+    return text + ("?" if _QUESTION_START.match(text) else ".")
 
 
 def title_case(phrase: str) -> str:
@@ -140,7 +160,14 @@ _WANTS_MORE = _word_set(
     "said says told treated called gave give gives got get gets want wants wanted need needs "
     "needed tried try thought went kept keep let"
 )
-_NO_END = (_DANGLING - {"me", "us", "them", "it", "you", "up", "out", "over"}) | _WANTS_MORE
+_NO_END = (
+    (_DANGLING - {"me", "us", "them", "it", "you", "up", "out", "over"})
+    | _WANTS_MORE
+    | {"x", "xx", "xxx"}  # a kiss ending a message: "so sorry you went through that x"
+)
+# A clause opening on one of these depends on another: without it, it says something else
+# ("as you start to trust one they leave", "that was the hardest part").
+_SUBORDINATE = _word_set("as when while because cos that which than if")
 # Words before which a long clause can end naturally: "Waited 14 months for CAMHS | by …".
 _BREAK_BEFORE = _word_set(
     "in on at by for to with and but or so because cos when while after before until if "
@@ -165,8 +192,11 @@ def candidate_phrases(text: str) -> list[tuple[str, bool]]:
         clause = _LEAD_IN.sub("", " ".join(clause.split()).strip(" ,-\u2013\u2014'\u2019"))
         tokens = [t.strip(",'\u2019") for t in clause.split()]
         tokens = [t for t in tokens if t and any(c.isalnum() for c in t)]
+        stripped = set()
         while tokens and tokens[0].casefold() in _NO_START:
-            tokens.pop(0)
+            stripped.add(tokens.pop(0).casefold())
+        if stripped & _SUBORDINATE:
+            continue  # "just as | you start to trust one they leave" says something else
         whole = len(tokens) <= TITLE_MAX_WORDS
         if not whole:
             # The longest opening of the clause that ends where a phrase ends.

@@ -12,6 +12,12 @@ class Paragraph:
     lead: str = ""  # a few words set in bold before the text, e.g. "Context"
     kind: str = "paragraph"
 
+    @property
+    def lead_stop(self) -> str:
+        """What ends the lead before the text: a full stop, unless the lead ends on its
+        own mark (a prompt quoted as “… social care?”) or no text follows."""
+        return "." if self.text and not self.lead.endswith(tuple('.!?…"”')) else ""
+
 
 @dataclass(frozen=True)
 class Bullets:
@@ -85,7 +91,7 @@ class Compiled:
 
 
 def version_label(version: int | None, compiled_at: datetime) -> str:
-    when = f"{compiled_at:%d %B %Y, %H:%M} UTC"
+    when = f"{compiled_at.day} {compiled_at:%B %Y, %H:%M} UTC"
     if version is None:
         return f"Compiled {when}"
     return f"Version {version}, compiled {when}"

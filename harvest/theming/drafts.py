@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from harvest.theming.vocabulary import has_substance
 from harvest.wording import marker_share
 
 MAX_MARKER_SHARE = 0.25  # a quote or summary sentence more redaction than this is not used
@@ -43,4 +44,6 @@ class Draft:
 
 
 def quotable(text: str) -> bool:
-    return len(text.split()) >= 3 and marker_share(text) <= MAX_MARKER_SHARE
+    """Whether a note can be quoted or summarised from: three words or more, not mostly
+    redaction markers, and more than agreement ("same with us", "me too")."""
+    return len(text.split()) >= 3 and marker_share(text) <= MAX_MARKER_SHARE and has_substance(text)

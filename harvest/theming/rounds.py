@@ -32,8 +32,12 @@ def default_method() -> str:
     return "minilm" if embeddings.available() else "lexical"
 
 
-def build_draft_themes(items: Sequence[Item], *, method: str | None = None) -> list[DraftTheme]:
+def build_draft_themes(
+    items: Sequence[Item], *, method: str | None = None, codes: bool = True
+) -> list[DraftTheme]:
     """Group ``items`` into themes, heaviest first; every item in exactly one theme.
+    ``codes=False`` leaves the codebook out of the summaries (a plenary chat's reactions,
+    "so sorry you went through that", are not coded as findings are).
 
     Near-duplicates are themed with the note they repeat, so that ten copies of one
     sentence do not look like a theme apart. Items are taken in the order of their keys
@@ -106,9 +110,13 @@ def build_draft_themes(items: Sequence[Item], *, method: str | None = None) -> l
     features = vectorizer.get_feature_names_out()
     terms = key_terms(tfidf, features, drafts, vocab, space, min_notes=min_notes)
     texts = [item.text for item in items]
-    codes_of = theme_codes(drafts, space, texts, unnamed=[not own for own in terms])
-    for draft, codes, own in zip(drafts, codes_of, terms, strict=True):
-        draft.summary = with_terms(draft.summary, codes, own[:2])
+    codes_of = (
+        theme_codes(drafts, space, texts, unnamed=[not own for own in terms])
+        if codes
+        else [[] for _ in drafts]
+    )
+    for draft, coded, own in zip(drafts, codes_of, terms, strict=True):
+        draft.summary = with_terms(draft.summary, coded, own[:2])
 
     def weight(draft: Draft) -> tuple[int, int, int]:
         distinct = len(draft.members) - len(draft.duplicates)

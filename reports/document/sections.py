@@ -91,9 +91,18 @@ def _process_lines(doc: ReportDocument) -> str:
         f"{plural(doc.event.tables, 'small table')} for {plural(rounds, 'round')} of "
         "conversation, from personal stories to the problems, strengths and possibilities "
         "they share, to the solutions that matter most. After each round a plenary shared "
-        "what came up, and at the end everyone answered "
-        f"{plural(len(doc.questions), 'closing question')} on their own."
+        "what came up"
+        + (
+            f", and at the end people answered {plural(len(doc.questions), 'closing question')}"
+            f" on their own ({plural(_answer_count(doc), 'answer')})."
+            if doc.questions
+            else "."
+        )
     )
+
+
+def _answer_count(doc: ReportDocument) -> int:
+    return sum(len(q.answers) for q in doc.questions)
 
 
 def _statement(theme: HarvestTheme) -> list[Block]:
@@ -114,9 +123,9 @@ def _summary(doc: ReportDocument) -> Section:
     who = f" with {group.lower()}" if group and group.casefold() not in e.title.casefold() else ""
     blocks: list[Block] = [
         Paragraph(
-            f"{e.title} was an {e.stage} event of the series {e.series}{who}, held on "
-            f"{e.date}. This report sets out what the people who took part said, in their "
-            "own words."
+            f"“{e.title}” was {'an' if e.stage[:1] in 'AEIOU' else 'a'} {e.stage} event of "
+            f"the series {e.series}{who}, held on {e.date}. This report sets out what the "
+            "people who took part said, in their own words."
         )
     ]
     if e.context:
@@ -162,7 +171,7 @@ def _process(doc: ReportDocument) -> Section:
         blocks.append(Paragraph("The questions each round discussed:"))
         blocks.append(Bullets(tuple(f"Round {r.number}: {r.prompt}" for r in doc.rounds)))
     if doc.questions:
-        blocks.append(Paragraph("The closing questions everyone answered on their own:"))
+        blocks.append(Paragraph("The closing questions each person could answer on their own:"))
         blocks.append(Bullets(tuple(q.question for q in doc.questions)))
     blocks.append(
         Paragraph(
@@ -301,10 +310,13 @@ def _chat(doc: ReportDocument) -> Section:
         themes = [t for t in doc.themes if t.kind == "chat" and t.round == number]
         highlights = [t for t in themes if not t.other and len(t.notes) > 1]
         if len(highlights) > 1:
+            sub.blocks.append(Paragraph("What the chat returned to most:"))
             sub.blocks.append(
                 Bullets(tuple(f"{t.title} ({weight(t)}): {t.summary}" for t in highlights))
             )
         if messages:
+            if len(highlights) > 1:
+                sub.blocks.append(Paragraph("Every message, in the order it was written:"))
             sub.blocks.append(_quotes(messages, compact=True))
         section.subsections.append(sub)
     return section
@@ -397,8 +409,15 @@ def _conclusions(doc: ReportDocument) -> Section:
     section.blocks.append(
         Paragraph(
             "The harvester has not written conclusions yet. This draft is assembled "
-            "automatically from the key themes and the tables' own choices; it will be "
-            "replaced by the harvester's conclusions.",
+            "automatically from the key themes and "
+            + (
+                "the priorities the tables voted for"
+                if top
+                else "the ideas for change raised most"
+                if ideas
+                else "nothing else (no ideas for change were themed)"
+            )
+            + "; it will be replaced by the harvester's conclusions.",
             lead="Draft",
         )
     )

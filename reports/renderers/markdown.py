@@ -15,7 +15,7 @@ def _block(block: Block) -> list[str]:
     if block.kind == "paragraph":
         if not block.lead:
             return [_escape(block.text), ""]
-        lead = f"**{_escape(block.lead)}{'.' if block.text else ''}**"
+        lead = f"**{_escape(block.lead)}{block.lead_stop}**"
         return [f"{lead} {_escape(block.text)}".rstrip(), ""]
     if block.kind == "bullets":
         return [*(f"- {_escape(item)}" for item in block.items), ""]

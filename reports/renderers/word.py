@@ -153,7 +153,8 @@ def _block(document, block: Block, *, leads_in: bool) -> None:
     if block.kind == "paragraph":
         paragraph = document.add_paragraph()
         if block.lead:
-            paragraph.add_run(block.lead + (". " if block.text else "")).bold = True
+            space = " " if block.text else ""
+            paragraph.add_run(block.lead + block.lead_stop + space).bold = True
         paragraph.add_run(block.text)
         if leads_in:
             paragraph.paragraph_format.keep_with_next = True
