@@ -175,13 +175,13 @@ def _process(doc: ReportDocument) -> Section:
         blocks.append(Bullets(tuple(q.question for q in doc.questions)))
     blocks.append(
         Paragraph(
-            "Themes group what people wrote by meaning; each opens with the words that "
-            "characterise it and sentences from its most representative notes, then says how "
-            "many notes and tables raised it. Every note is in the report once, under its "
-            "theme. Quotes are exactly what people wrote, with the role code they chose in "
-            "brackets; the facilitator's chat messages are marked as theirs. Names, emails, "
-            "phone numbers and addresses have been replaced by markers such as [name] or "
-            "[phone]. Nothing said by anyone who withdrew from the event is included.",
+            "Themes group what people wrote by meaning; each opens with what it is about and "
+            "one to three sentences taken, as written, from its most representative notes, "
+            "then says how many notes and tables raised it and quotes every one of them once, "
+            "under that theme. Quotes are exactly what people wrote, with the role code they "
+            "chose in brackets; the facilitator's chat messages are marked as theirs. Names, "
+            "emails, phone numbers and addresses have been replaced by markers such as [name] "
+            "or [phone]. Nothing said by anyone who withdrew from the event is included.",
             lead="How to read this report",
         )
     )

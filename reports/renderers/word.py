@@ -87,22 +87,7 @@ def _properties(document, doc: AnyDocument) -> None:
 def _field(paragraph, instruction: str, placeholder: str) -> None:
     """A Word field (``PAGE``, ``TOC ...``) showing ``placeholder`` until Word computes it:
     begin, the instruction, separate, the shown text, end, each in a run of its own."""
-
-    def mark(kind: str) -> None:
-        char = OxmlElement("w:fldChar")
-        char.set(qn("w:fldCharType"), kind)
-        if kind == "begin":
-            char.set(qn("w:dirty"), "true")  # stale: Word recomputes it
-        paragraph.add_run()._r.append(char)
-
-    mark("begin")
-    code = OxmlElement("w:instrText")
-    code.set(qn("xml:space"), "preserve")
-    code.text = f" {instruction} "
-    paragraph.add_run()._r.append(code)
-    mark("separate")
-    paragraph.add_run(placeholder)
-    mark("end")
+    _field_over([paragraph], instruction, [placeholder])
 
 
 def _update_fields_on_open(document) -> None:
@@ -143,10 +128,49 @@ def _page_setup(document, doc: AnyDocument) -> None:
             run.font.color.rgb = MUTED
 
 
-def _contents(document) -> None:
+def _contents(document, sections: list[Section]) -> None:
+    """The contents as a Word field that Word fills in with page numbers on opening (it
+    asks); until then, and in viewers that do not update fields, the field shows the
+    report's sections and rounds without page numbers rather than an empty placeholder."""
     document.add_paragraph("Contents", style="TOC Heading")
-    _field(document.add_paragraph(), TOC_INSTRUCTION, TOC_PLACEHOLDER)
+    entries = [
+        (level, s.title)
+        for top in sections
+        for level, s in [(1, top), *((2, sub) for sub in top.subsections if top.level == 1)]
+        if level == 1 or s.title.startswith("Round ")
+    ]
+    if not entries:
+        _field(document.add_paragraph(), TOC_INSTRUCTION, TOC_PLACEHOLDER)
+    else:
+        paragraphs = [document.add_paragraph() for _ in entries]
+        for paragraph, (level, _) in zip(paragraphs, entries, strict=True):
+            paragraph.paragraph_format.left_indent = Pt(14 * (level - 1))
+            paragraph.paragraph_format.space_after = Pt(2)
+        _field_over(paragraphs, TOC_INSTRUCTION, [title for _, title in entries])
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _field_over(paragraphs, instruction: str, shown: list[str]) -> None:
+    """A field whose shown text runs over several paragraphs (one line each): it begins in
+    the first and ends in the last, as Word writes a table of contents."""
+
+    def mark(paragraph, kind: str) -> None:
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            char.set(qn("w:dirty"), "true")
+        paragraph.add_run()._r.append(char)
+
+    first = paragraphs[0]
+    mark(first, "begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    first.add_run()._r.append(code)
+    mark(first, "separate")
+    for paragraph, text in zip(paragraphs, shown, strict=True):
+        paragraph.add_run(text)
+    mark(paragraphs[-1], "end")
 
 
 def _block(document, block: Block, *, leads_in: bool) -> None:
@@ -215,7 +239,7 @@ def render_docx(doc: AnyDocument) -> bytes:
     for line in filter(None, facts):
         document.add_paragraph(line)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    _contents(document)
+    _contents(document, list(doc.sections))
     for section in doc.sections:
         _section(document, section)
     out = io.BytesIO()
