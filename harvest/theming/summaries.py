@@ -85,6 +85,16 @@ def draft_summaries(items: Sequence[Item], themes: list[Draft], space: Space) ->
         theme.summary = " ".join(as_sentence(shorten(mine[m][2])) for m in chosen)
 
 
+def _names_a_thing(term: str) -> bool:
+    """Whether a term can say what a theme is about: not a generic word ("people", "thing"),
+    nor one word that is a verb in the past ("decided", "moved": "About being judged and
+    decided" reads as a slip; "duty line", "allowance" name something)."""
+    words = term.split()
+    if set(words) & GENERIC:
+        return False
+    return len(words) > 1 or not (len(term) >= 5 and term.endswith("ed"))
+
+
 def key_terms(
     tfidf: csr_matrix,
     features: np.ndarray,
@@ -113,7 +123,7 @@ def key_terms(
         ranked = [
             j
             for j in np.argsort(-score, kind="stable")[:40]
-            if inside[j] >= need and score[j] > 0 and not set(str(features[j]).split()) & GENERIC
+            if inside[j] >= need and score[j] > 0 and _names_a_thing(str(features[j]))
         ][:12]
         top = max((score[j] for j in ranked), default=1.0)
         shortlist.append([(str(features[j]), float(score[j] / top)) for j in ranked])

@@ -413,3 +413,17 @@ def test_a_small_themes_terms_are_words_two_of_its_notes_share(method):
             if term in codes:
                 continue
             assert sum(term.casefold() in texts[k] for k in theme.keys) >= 2, (term, theme)
+
+
+@pytest.mark.parametrize(("name", "number"), ROUNDS)
+def test_about_names_things_not_a_verb_in_the_past(minilm, name, number):
+    """ "About being judged and decided" reads as a slip: a lead names codes and things."""
+    from harvest.theming import codebook
+
+    items, _ = corpus(name, number)
+    for theme in build_draft_themes(items, method=minilm):
+        if theme.summary.startswith("About "):
+            lead = theme.summary[len("About ") :].split(". ", 1)[0]
+            for term in re.split(r", | and ", lead):
+                one_word_verb = " " not in term and len(term) >= 5 and term.endswith("ed")
+                assert term in codebook() or not one_word_verb, (term, theme.title)
