@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-MODEL_NAME = "all-MiniLM-L6-v2"  # names cached vectors: another model's are never mixed in
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the model's own limit (sentence_bert_config.json)
 BATCH_TOKENS = 8192  # padded tokens per forward batch: bounded memory, full BLAS blocks

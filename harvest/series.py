@@ -19,7 +19,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.core.cache import cache
 
 from events.models import Event, Series
 from harvest import embeddings
@@ -32,7 +31,6 @@ RECURRING_SIMILARITY = 0.58  # cosine of two themes' centres (sentence model)
 RECURRING_NOTE_SIMILARITY = 0.45  # cosine of their two most alike notes (sentence model)
 RECURRING_LEXICAL_SIMILARITY = 0.25  # cosine of their notes' TF-IDF (no model installed)
 VECTORS_KEPT = 20_000  # note vectors remembered per process (about 30 MB)
-SHARED_VECTORS_SECONDS = 30 * 24 * 3600  # and in the shared cache (1.5 KB each)
 
 
 def theme_key(event_id: int, theme: HarvestTheme) -> str:
@@ -173,49 +171,19 @@ _vectors_lock = threading.Lock()
 
 
 def _note_vectors(texts: list[str]) -> np.ndarray:
-    """Sentence vectors of ``texts``, each embedded once: remembered in this process and in
-    the shared cache (Redis when configured), so the page is quick again, from any web
-    process, and after a restart. Shorthand is not spelled out as theming does: "SW"
-    becoming "social worker" in every note drew unrelated themes together
-    (``bench/series_links.py``). The texts are the report's, already redacted; the cache
-    holds only their vectors, under a hash."""
+    """Sentence vectors of ``texts``, each embedded once per process, so showing the page
+    again is quick. Shorthand is not spelled out as theming does: "SW" becoming "social
+    worker" in every note drew unrelated themes together (``bench/series_links.py``)."""
     keys = list(texts)
     with _vectors_lock:
         new = list(dict.fromkeys(k for k in keys if k not in _vectors))
-    shared = _shared_vectors(new)
-    missing = [k for k in new if k not in shared]
-    fresh = embeddings.encode(missing) if missing else np.zeros((0, embeddings.DIMENSIONS))
-    made = dict(zip(missing, fresh, strict=True))
-    if made:
-        cache.set_many(
-            {_cache_key(k): v.astype(np.float32).tobytes() for k, v in made.items()},
-            timeout=SHARED_VECTORS_SECONDS,
-        )
+    fresh = embeddings.encode(new) if new else np.zeros((0, embeddings.DIMENSIONS))
     with _vectors_lock:
-        for key in new:
-            _vectors[key] = made[key] if key in made else shared[key]
+        for key, vector in zip(new, fresh, strict=True):
+            _vectors[key] = vector
         out = np.vstack([_vectors[k] for k in keys])
         for key in keys:
             _vectors.move_to_end(key)
         while len(_vectors) > VECTORS_KEPT:
             _vectors.popitem(last=False)
-    return out
-
-
-def _cache_key(text: str) -> str:
-    return f"series-vector:{embeddings.MODEL_NAME}:{hashlib.sha256(text.encode()).hexdigest()}"
-
-
-def _shared_vectors(texts: list[str]) -> dict[str, np.ndarray]:
-    """The vectors of ``texts`` the shared cache holds (a vector of another length, from
-    another model, is ignored)."""
-    if not texts:
-        return {}
-    keys = {_cache_key(t): t for t in texts}
-    found = cache.get_many(list(keys))
-    out = {}
-    for key, raw in found.items():
-        vector = np.frombuffer(raw, dtype=np.float32) if isinstance(raw, bytes) else None
-        if vector is not None and vector.shape == (embeddings.DIMENSIONS,):
-            out[keys[key]] = vector
     return out

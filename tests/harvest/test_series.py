@@ -100,36 +100,3 @@ def test_two_draft_themes_of_one_title_in_one_round_have_different_keys():
     first, second = draft("Allowance", [1, 2, 3]), draft("Allowance", [4, 5])
     assert theme_key(7, first) != theme_key(7, second)
     assert theme_key(7, first) == theme_key(7, draft("Renamed", [3, 2, 1]))
-
-
-def test_note_vectors_are_embedded_once_and_shared_through_the_cache(monkeypatch):
-    """A note embedded for the series view is not embedded again by another web process
-    (or after a restart): its vector comes back from the shared cache; a cached value that
-    is no vector of this model is ignored and the note embedded afresh."""
-    import numpy as np
-    from django.core.cache import cache
-
-    from harvest import embeddings
-
-    embedded: list[str] = []
-
-    def encode(texts):
-        embedded.extend(texts)
-        return np.vstack([np.full(embeddings.DIMENSIONS, len(t), dtype=np.float32) for t in texts])
-
-    monkeypatch.setattr(embeddings, "encode", encode)
-    texts = ["nobody explained anything to us", "the SW changed four times"]
-    cache.delete_many([harvest_series._cache_key(t) for t in texts])
-    harvest_series._vectors.clear()
-    first = harvest_series._note_vectors(texts)
-    assert embedded == texts
-    harvest_series._vectors.clear()  # another process: nothing in its memory
-    again = harvest_series._note_vectors(texts)
-    assert embedded == texts  # not embedded a second time
-    assert np.array_equal(first, again)
-    cache.set(harvest_series._cache_key(texts[0]), b"not a vector")
-    harvest_series._vectors.clear()
-    harvest_series._note_vectors(texts)
-    assert embedded == [*texts, texts[0]]
-    cache.delete_many([harvest_series._cache_key(t) for t in texts])
-    harvest_series._vectors.clear()
