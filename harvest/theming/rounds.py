@@ -65,14 +65,16 @@ def build_draft_themes(
     dup_of = near_duplicates(items, tfidf)
     dups = set(dup_of)
     has_words = np.array([has_substance(item.text) for item in items], dtype=bool)
-    if tfidf is not None:
-        placed_by = tfidf if method == "minilm" else shared
+    placed_by = tfidf if method == "minilm" else shared
+    if placed_by is None:  # no content word (lexical: none that two notes share)
+        has_words[:] = False
+    else:
         has_words &= np.asarray(placed_by.sum(axis=1)).ravel() > 0
     originals = [i for i in range(len(items)) if has_words[i] and i not in dups]
     if len(originals) < 2:
         return [_one_theme(items, dups)]
 
-    space = Space(method, [items[i].text for i in originals], shared[originals])
+    space = Space(method, [items[i].text for i in originals], placed_by[originals])
     vectors = np.zeros((len(items), space.vectors.shape[1]))
     vectors[originals] = space.vectors
     groups = cluster(vectors, originals)
@@ -143,6 +145,8 @@ def _shared_words(tfidf: csr_matrix | None, min_notes: int) -> csr_matrix | None
     if tfidf is None or min_notes <= 1:
         return tfidf
     used_by = np.asarray((tfidf > 0).sum(axis=0)).ravel()
+    if not (used_by >= min_notes).any():
+        return None  # no word two notes share ("so powerful", "wow", "so brave", …)
     return csr_matrix(normalize(tfidf[:, used_by >= min_notes]))
 
 

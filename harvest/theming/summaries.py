@@ -268,7 +268,7 @@ def draft_quotes(items: Sequence[Item], theme: Draft, vectors: np.ndarray) -> No
     # Too few unlike notes: alike ones rather than fewer than two quotes, and at the last a
     # near-repeat worded otherwise ("For me, a simple guide …" beside "A simple guide …").
     repeats = [i for i in theme.members if i in theme.duplicates and quotable(items[i].text)]
-    said = {normalised(items[i].text) for i in theme.summary_rows}
+    said = {normalised(items[i].text) for i in [*theme.summary_rows, *chosen]}
     for i in ranked + repeats:
         if len(chosen) >= min(want, 2):
             break

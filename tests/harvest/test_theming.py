@@ -309,6 +309,31 @@ def test_a_reply_joins_the_note_it_answers(method):
         ["Money", "Advocacy"],
         ["Zoë's café in Łódź", "Mi trabajadora social nunca me llamó", "Pracownik socjalny"],
         ["word " * 400, "Court", "court"],
+        # 20 notes or more, no word two of them share: placed all the same
+        [
+            "so powerful",
+            "thank you for sharing",
+            "brilliant",
+            "well said",
+            "wow",
+            "so brave",
+            "amazing",
+            "respect",
+            "love this",
+            "so true",
+            "heartbreaking",
+            "big hugs",
+            "inspiring",
+            "proud of you",
+            "incredible",
+            "same here",
+            "goosebumps",
+            "moving stuff",
+            "thanks all",
+            "strong woman",
+            "bless",
+        ],
+        ["felt good", "got lots", "really good", "went ok"] * 6,  # no content word at all
     ],
 )
 def test_awkward_rounds_still_put_every_note_somewhere(method, texts):
@@ -427,3 +452,21 @@ def test_about_names_things_not_a_verb_in_the_past(minilm, name, number):
             for term in re.split(r", | and ", lead):
                 one_word_verb = " " not in term and len(term) >= 5 and term.endswith("ed")
                 assert term in codebook() or not one_word_verb, (term, theme.title)
+
+
+def test_a_theme_never_quotes_the_same_words_twice(method):
+    items = [
+        Item(i, text, f"Table {i}")
+        for i, text in enumerate(
+            [
+                "the court hearing was adjourned three times",
+                "the court kept adjourning the hearing for months",
+                "social worker never called me back",
+                "Social worker never called me back!",
+                "emails to the social worker were ignored",
+            ]
+        )
+    ]
+    for theme in build_draft_themes(items, method=method):
+        quoted = [re.sub(r"\W+", " ", items[k].text.casefold()).strip() for k in theme.quotes]
+        assert len(set(quoted)) == len(quoted), theme
