@@ -113,17 +113,16 @@ def first_sentence(text: str, limit: int = SUMMARY_SENTENCE_MAX_CHARS) -> str:
     return shorten(sentences[0] if sentences else text.strip(), limit)
 
 
-# A question a note did not mark: "Will the review …", "Does anyone know …", "Whats the
-# difference …" (a wh-word with a verb after it; "What I needed I never got" is no question,
-# nor "Did every course they asked": notes often drop the "I").
+# A question a note did not mark: "Will the review …", "Does anyone know …", "How do you
+# appeal" (a wh-word with an auxiliary after it, or an auxiliary with its subject). Not "What
+# happened next was shocking", "When the social worker came …", "Do the right thing", nor
+# "Did every course they asked" (notes often drop the "I").
 _QUESTION_START = re.compile(
-    r"(?:(?:what|how|why|who|where|when|which)(?:'s|\u2019s|s)?\s+(?:is|are|was|were|do|does|"
-    r"did|can|could|will|would|should|has|have|happens|happened|the|it|this|that)"
-    r"|whats|what's|hows|whys|how come"
-    r"|(?:is|are|will|would|can|could|should|do|does|has|have|isnt|arent|wont|cant|dont)\s+"
-    r"(?:there|it|this|that|anyone|anybody|someone|somebody|the|they|we|you|i|he|she|my|our|"
-    r"your|their|any|social|sws?|la)"
-    r")\b",
+    r"(?:(?:what|how|why|who|where|when|which)\s+(?:is|are|was|were|do|does|did|can|could|"
+    r"will|would|should|has|have)\s"
+    r"|how come\b"
+    r"|(?:is|are|will|would|can|could|should|does|isnt|arent|wont|doesnt)\s+"
+    r"(?:there|it|anyone|anybody|someone|somebody|the|they|we|you|i|he|she)\b)",
     re.IGNORECASE,
 )
 
@@ -136,7 +135,7 @@ def as_sentence(text: str) -> str:
     text = " ".join(text.split()).strip()
     if not text:
         return text
-    text = re.sub(r"(?<![\w'\u2019])i(?=$|[\s'\u2019,.!?;:])", "I", text)
+    text = re.sub(r"(?<![\w'\u2019.])i(?=$|[\s'\u2019,!?;:]|\.(?!\w))", "I", text)
     text = text[0].upper() + text[1:]
     if text[-1] in '.!?…"”)':
         return text
@@ -160,14 +159,23 @@ _WANTS_MORE = _word_set(
     "said says told treated called gave give gives got get gets want wants wanted need needs "
     "needed tried try thought went kept keep let"
 )
-_NO_END = (
-    (_DANGLING - {"me", "us", "them", "it", "you", "up", "out", "over"})
-    | _WANTS_MORE
-    | {"x", "xx", "xxx"}  # a kiss ending a message: "so sorry you went through that x"
-)
+_NO_END = (_DANGLING - {"me", "us", "them", "it", "you", "up", "out", "over"}) | {
+    "x",  # a kiss ending a message: "so sorry you went through that x"
+    "xx",
+    "xxx",
+}
+# Where a clause is cut short, nor on a verb that wants what followed it ("felt | like");
+# a whole clause may end on one ("we were never told").
+_NO_END_CUT = _NO_END | _WANTS_MORE
 # A clause opening on one of these depends on another: without it, it says something else
-# ("as you start to trust one they leave", "that was the hardest part").
-_SUBORDINATE = _word_set("as when while because cos that which than if")
+# ("when | they took him …"); so does one on "as" or "that" before its subject or verb ("just
+# as | you start to trust one they leave", "that | was the hardest part"), but not "that
+# social worker never listened", "as a parent i felt ignored".
+_SUBORDINATE = _word_set("when while because cos which than if")
+_CLAUSE_AFTER = _word_set(
+    "i im i'm ive i've you we they he she it its it's there was were is are had has have "
+    "soon long much well far"
+)
 # Words before which a long clause can end naturally: "Waited 14 months for CAMHS | by …".
 _BREAK_BEFORE = _word_set(
     "in on at by for to with and but or so because cos when while after before until if "
@@ -195,24 +203,27 @@ def candidate_phrases(text: str) -> list[tuple[str, bool]]:
         stripped = set()
         while tokens and tokens[0].casefold() in _NO_START:
             stripped.add(tokens.pop(0).casefold())
-        if stripped & _SUBORDINATE:
+        opens_clause = bool(tokens) and tokens[0].casefold() in _CLAUSE_AFTER
+        if stripped & _SUBORDINATE or (stripped & {"as", "that"} and opens_clause):
             continue  # "just as | you start to trust one they leave" says something else
-        whole = len(tokens) <= TITLE_MAX_WORDS
+        full = len(tokens)
+        whole = full <= TITLE_MAX_WORDS
         if not whole:
             # The longest opening of the clause that ends where a phrase ends.
             ends = [
                 end
                 for end in range(TITLE_MAX_WORDS, TITLE_MIN_WORDS - 1, -1)
                 if tokens[end].casefold() in _BREAK_BEFORE
-                and tokens[end - 1].casefold().strip(".,!?") not in _NO_END
+                and tokens[end - 1].casefold().strip(".,!?") not in _NO_END_CUT
                 and not _idiom_at(tokens, end)
             ]
             if ends:
                 tokens, whole = tokens[: ends[0]], True
         tokens = tokens[:TITLE_MAX_WORDS]
-        while tokens and tokens[-1].casefold().strip(".,!?") in _NO_END:
+        cut = len(tokens) < full
+        while tokens and tokens[-1].casefold().strip(".,!?") in (_NO_END_CUT if cut else _NO_END):
             tokens.pop()
-            whole = False
+            whole, cut = False, True
         if len(tokens) < TITLE_MIN_WORDS:
             continue
         phrase = " ".join(tokens).rstrip(".,;:!?")

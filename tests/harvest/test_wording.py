@@ -64,6 +64,16 @@ def test_title_phrases_are_whole_clauses_in_the_notes_words():
             p.split()[-1].casefold() not in {"felt", "said", "that"}
             for p, _ in candidate_phrases(text)
         ), candidate_phrases(text)
+    # a whole clause may end on such a verb; "that" and "as" before a noun are no clause
+    for text, phrase in (
+        ("we were never told", "we were never told"),
+        ("decisions were already made", "decisions were already made"),
+        ("that social worker never listened to us", "social worker never listened to us"),
+    ):
+        assert candidate_phrases(text)[0][0] == phrase
+    # a clause that lost its "as" or "that" says something else: no title from it
+    assert candidate_phrases("just as you start to trust one they leave") == []
+    assert candidate_phrases("that was the hardest part") == []
     # nor inside "word for word" or "line by line"
     for text in (
         "this is exactly what happened to me word for word at the meeting last week",
@@ -77,6 +87,27 @@ def test_title_phrases_are_whole_clauses_in_the_notes_words():
         "co-production"
     )
     assert not any("[" in p for p, _ in candidate_phrases("call [name] on [phone] about contact"))
+
+
+@pytest.mark.parametrize(
+    ("text", "mark"),
+    [
+        ("will the review actually do anything with this", "?"),
+        ("does anyone know if the SGO allowance stops at 18", "?"),
+        ("how do you appeal", "?"),
+        ("What happened next was shocking", "."),
+        ("When the social worker came she did not listen", "."),
+        ("Do the right thing by families", "."),
+        ("did the drug tests all clear", "."),
+        ("support i.e. someone to talk to", "."),
+    ],
+)
+def test_a_note_as_a_sentence_asks_only_when_it_asks(text, mark):
+    assert as_sentence(text) == text[0].upper() + text[1:] + mark
+
+
+def test_a_note_as_a_sentence_says_i_for_i():
+    assert as_sentence("i was told i couldnt, so was i") == "I was told I couldnt, so was I."
 
 
 def test_shorthand_is_spelled_out_for_the_model_only():
