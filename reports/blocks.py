@@ -16,7 +16,8 @@ class Paragraph:
     def lead_stop(self) -> str:
         """What ends the lead before the text: a full stop, unless the lead ends on its
         own mark (a prompt quoted as “… social care?”) or no text follows."""
-        return "." if self.text and not self.lead.endswith(tuple('.!?…"”')) else ""
+        own = self.lead.rstrip('"”\u2019').endswith(tuple(".!?…"))
+        return "." if self.text and not own else ""
 
 
 @dataclass(frozen=True)

@@ -188,18 +188,16 @@ def _codebook_vectors() -> np.ndarray:
 
 
 def _cued_codes(theme: Draft, texts: Sequence[str]) -> list[str]:
-    """Codes whose indicators at least ``CUED_NOTES`` of the theme's notes (one, in a theme
-    of three or fewer) and ``CUED_SHARE`` of them hold, the most notes first."""
+    """Codes whose indicators at least ``CUED_NOTES`` of the theme's notes and ``CUED_SHARE``
+    of them hold (one note's words say nothing of a theme), the most notes first, then in
+    the codebook's order."""
     rows = [i for i in theme.members if i not in theme.duplicates]
-    if not rows:
-        return []
-    need = CUED_NOTES if len(rows) > 3 else 1
     counted = []
-    for code, pattern in _indicators().items():
+    for order, (code, pattern) in enumerate(_indicators().items()):
         n = sum(1 for i in rows if pattern.search(texts[i].casefold().replace("\u2019", "'")))
-        if n >= need and n >= CUED_SHARE * len(rows):
-            counted.append((-n, code))
-    return [code for _, code in sorted(counted)]
+        if n >= CUED_NOTES and n >= CUED_SHARE * len(rows):
+            counted.append((-n, order, code))
+    return [code for _, _, code in sorted(counted)]
 
 
 def theme_codes(

@@ -93,8 +93,9 @@ def _process_lines(doc: ReportDocument) -> str:
         "they share, to the solutions that matter most. After each round a plenary shared "
         "what came up"
         + (
-            f", and at the end people answered {plural(len(doc.questions), 'closing question')}"
-            f" on their own ({plural(_answer_count(doc), 'answer')})."
+            f", and at the end people could answer "
+            f"{plural(len(doc.questions), 'closing question')} on their own"
+            + (f" ({plural(_answer_count(doc), 'answer')})." if _answer_count(doc) else ".")
             if doc.questions
             else "."
         )
@@ -123,7 +124,7 @@ def _summary(doc: ReportDocument) -> Section:
     who = f" with {group.lower()}" if group and group.casefold() not in e.title.casefold() else ""
     blocks: list[Block] = [
         Paragraph(
-            f"“{e.title}” was {'an' if e.stage[:1] in 'AEIOU' else 'a'} {e.stage} event of "
+            f"“{e.title}” was {'an' if e.stage[:1] in tuple('AEIOU') else 'a'} {e.stage} event of "
             f"the series {e.series}{who}, held on {e.date}. This report sets out what the "
             "people who took part said, in their own words."
         )
@@ -406,18 +407,22 @@ def _conclusions(doc: ReportDocument) -> Section:
             Paragraph("The harvester has not written conclusions yet, and no notes were themed.")
         )
         return section
+    voted = any(p.votes for p in top)
+    sources = [
+        *(["the key themes"] if key else []),
+        *(
+            ["the priorities the tables voted for" if voted else "the tables' priorities"]
+            if top
+            else ["the ideas for change raised most"]
+            if ideas
+            else []
+        ),
+    ]
     section.blocks.append(
         Paragraph(
             "The harvester has not written conclusions yet. This draft is assembled "
-            "automatically from the key themes and "
-            + (
-                "the priorities the tables voted for"
-                if top
-                else "the ideas for change raised most"
-                if ideas
-                else "nothing else (no ideas for change were themed)"
-            )
-            + "; it will be replaced by the harvester's conclusions.",
+            f"automatically from {' and '.join(sources)}; it will be replaced by the "
+            "harvester's conclusions.",
             lead="Draft",
         )
     )
@@ -425,7 +430,13 @@ def _conclusions(doc: ReportDocument) -> Section:
         section.blocks.append(Paragraph("What people who took part said most:"))
         section.blocks.append(Bullets(tuple(f"{t.title} ({weight(t)})" for t in key)))
     if top:
-        section.blocks.append(Paragraph("The priorities the tables voted for most:"))
+        section.blocks.append(
+            Paragraph(
+                "The priorities the tables voted for most:"
+                if voted
+                else "The tables' priorities (no votes were recorded):"
+            )
+        )
         section.blocks.append(
             Bullets(tuple(f"{p.text} ({p.table}, {plural(p.votes, 'vote')})" for p in top))
         )

@@ -136,8 +136,12 @@ def _contents(document, sections: list[Section]) -> None:
     entries = [
         (level, s.title)
         for top in sections
-        for level, s in [(1, top), *((2, sub) for sub in top.subsections if top.level == 1)]
-        if level == 1 or s.title.startswith("Round ")
+        for level, s in [
+            (1, top),
+            # a chapter left out of print (a huge appendix) has only its note on paper
+            *((2, sub) for sub in top.subsections if top.level == 1 and not top.print_note),
+        ]
+        if s.title and (level == 1 or s.title.startswith("Round "))
     ]
     if not entries:
         _field(document.add_paragraph(), TOC_INSTRUCTION, TOC_PLACEHOLDER)

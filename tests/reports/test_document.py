@@ -8,7 +8,7 @@ import docx
 import pytest
 from django.utils import timezone
 
-from cafes.models import Note, Priority
+from cafes.models import Note, Priority, Vote
 from harvest.models import Theme
 from harvest.selectors import Redactor, harvestable_answers, harvestable_messages, harvestable_notes
 from harvest.services import build_themes, mark_theme, rename_theme, write_conclusions
@@ -194,6 +194,19 @@ def test_without_conclusions_the_most_voted_priorities_stand_in(report_event):
     assert "5 votes" in lists[1].items[0]
 
 
+def test_the_draft_conclusions_say_only_what_they_are_drawn_from(report_event):
+    doc = build(report_event)
+    draft = doc.sections[8].blocks[0].text
+    assert "from the key themes and the priorities the tables voted for;" in draft
+    Vote.objects.all().delete()  # priorities chosen, no dots recorded
+    Priority.objects.update(recorded_votes=0)
+    blocks = build(report_event).sections[8].blocks
+    assert "voted" not in blocks[0].text
+    assert "the tables' priorities;" in blocks[0].text
+    texts = [b.text for b in blocks if b.kind == "paragraph"]
+    assert "The tables' priorities (no votes were recorded):" in texts
+
+
 def test_the_question_about_the_day_becomes_the_reflections(report_event):
     doc = build(report_event)
     answers, reflections = doc.sections[6], doc.sections[7]
@@ -246,6 +259,11 @@ def test_a_huge_appendix_stays_on_screen_and_in_the_csv_not_on_paper(report_even
     # the heading, not its line in the contents
     start = len(texts) - 1 - texts[::-1].index("Appendix: all further notes by theme")
     assert texts[start + 1 :] == [appendix.print_note]  # the last chapter: its note alone
+    # and the contents list none of its rounds: those headings are not on paper
+    styles = [p.style.name for p in word.paragraphs]
+    contents = texts[styles.index("TOC Heading") + 1 : styles.index("Heading 1")]
+    listed_after = contents[contents.index("Appendix: all further notes by theme") + 1 :]
+    assert not any(line.startswith("Round ") for line in listed_after), listed_after
 
 
 def test_a_key_theme_is_supported_by_the_note_its_title_came_from_when_it_says_more():
