@@ -127,6 +127,10 @@ _QUESTION_START = re.compile(
 )
 
 
+# The pronoun "i" as typed ("i was told", "so was i", "i'm"), not the "i" of "i.e.".
+_PRONOUN_I = re.compile(r"(?<![\w'\u2019.])i(?=$|[\s'\u2019,!?;:]|\.(?!\w))")
+
+
 def as_sentence(text: str) -> str:
     """A note's words as a sentence of a narrative: a capital first letter, the pronoun "i"
     as "I", and a full stop where the note had no closing punctuation, or a question mark
@@ -135,7 +139,7 @@ def as_sentence(text: str) -> str:
     text = " ".join(text.split()).strip()
     if not text:
         return text
-    text = re.sub(r"(?<![\w'\u2019.])i(?=$|[\s'\u2019,!?;:]|\.(?!\w))", "I", text)
+    text = _PRONOUN_I.sub("I", text)
     text = text[0].upper() + text[1:]
     if text[-1] in '.!?…"”)':
         return text
@@ -144,7 +148,7 @@ def as_sentence(text: str) -> str:
 
 def title_case(phrase: str) -> str:
     """A phrase as a title: first letter capitalised, the pronoun "i" as "I"."""
-    phrase = re.sub(r"(?<![\w'])i(?=$|[\s'\u2019])", "I", phrase)
+    phrase = _PRONOUN_I.sub("I", phrase)
     return phrase[:1].upper() + phrase[1:]
 
 

@@ -197,7 +197,7 @@ def _event_information(doc: ReportDocument) -> Section:
             f"{plural(doc.participant_count, 'person', 'people')} took part on {e.date}, at "
             f"{plural(e.tables, 'table')}{hosts}. They wrote {plural(doc.note_count, 'note')}"
             f" and {plural(len(doc.chat), 'chat message')}, and gave "
-            f"{plural(sum(len(q.answers) for q in doc.questions), 'answer')} to the closing "
+            f"{plural(_answer_count(doc), 'answer')} to the closing "
             "questions."
         )
     ]

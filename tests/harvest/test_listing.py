@@ -113,15 +113,20 @@ def test_the_list_filters_by_round_table_kind_and_theme(signed_in, themed):
     assert f"Showing 1\N{EN DASH}100 of {notes.count()} notes and {chat} chat messages." in page
 
 
-def test_the_list_shows_notes_not_yet_in_a_theme(signed_in, themed):
-    late = Note.objects.create(
-        event=themed,
-        round=themed.rounds.get(number=1),
-        table=themed.tables.get(number=1),
+def late_note(event, *, table: int, text: str) -> Note:
+    """A round-1 idea written after the themes were built: in no theme yet."""
+    return Note.objects.create(
+        event=event,
+        round=event.rounds.get(number=1),
+        table=event.tables.get(number=table),
         kind="idea",
-        text="a late thought about respite care",
+        text=text,
         client_id=uuid.uuid4(),
     )
+
+
+def test_the_list_shows_notes_not_yet_in_a_theme(signed_in, themed):
+    late = late_note(themed, table=1, text="a late thought about respite care")
     page = page_of(signed_in, themed, theme="none")
     assert "Showing 1\N{EN DASH}1 of 1 note that match." in page
     assert "a late thought about respite care" in page
@@ -323,14 +328,7 @@ def test_the_script_gets_the_list_back_with_the_outcome(signed_in, themed, harve
 
 def test_a_note_not_yet_in_a_theme_can_be_placed(themed, harvester):
     target, _ = two_themes(themed)
-    late = Note.objects.create(
-        event=themed,
-        round=themed.rounds.get(number=1),
-        table=themed.tables.get(number=2),
-        kind="idea",
-        text="a buddy for every parent going to court",
-        client_id=uuid.uuid4(),
-    )
+    late = late_note(themed, table=2, text="a buddy for every parent going to court")
     move_notes(event=themed, note_ids=[late.id], target=target, user=harvester)
     assert placement(themed)[late.id] == target.id
 
